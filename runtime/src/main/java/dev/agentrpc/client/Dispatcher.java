@@ -1,0 +1,237 @@
+package dev.agentrpc.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.SharedTimer;
+import dev.agentrpc.internal.WireStatus;
+import dev.agentrpc.proto.v1.Request;
+import dev.agentrpc.proto.v1.Response;
+import dev.agentrpc.proto.v1.ServerToClient;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the requests of one client connection: looks up each request's handler, runs it
+ * on the executor inside an {@link io.grpc.Context} carrying the request's deadline, and
+ * sends its response. cancel_id and {@link #close()} cancel that Context.
+ *
+ * <p>Transports create one per connection and feed it from the connection's inbound
+ * thread; {@link #onCommand} never blocks. Only handler work goes to the executor: unknown
+ * types and protocol errors are answered on the calling thread.
+ */
+public final class Dispatcher {
+  private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final HandlerRegistry registry;
+  private final Executor executor;
+  private final ResponseSink sink;
+  private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * @param registry the handlers to serve
+   * @param executor runs handlers; must not run them on the calling thread if they block
+   * @param sink where responses go
+   */
+  public Dispatcher(HandlerRegistry registry, Executor executor, ResponseSink sink) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.sink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /** Handles one command from the server: a request or a cancel. */
+  public void onCommand(ServerToClient command) {
+    switch (command.getCommandCase()) {
+      case REQUEST:
+        onRequest(command.getRequest());
+        break;
+      case CANCEL_ID:
+        onCancel(command.getCancelId());
+        break;
+      default:
+        logger.debug("ignoring a ServerToClient command this version does not know");
+    }
+  }
+
+  /** Requests whose handlers have not finished. */
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  /**
+   * The connection is gone: cancels every in-flight handler's Context and drops their
+   * responses. Idempotent.
+   */
+  public void close() {
+    closed = true;
+    for (InFlight call : inFlight.values()) {
+      if (inFlight.remove(call.id, call)) {
+        call.context.cancel(
+            Status.CANCELLED.withDescription("the connection to the server closed").asException());
+      }
+    }
+  }
+
+  private void onRequest(Request request) {
+    long id = request.getId();
+    if (closed) {
+      return;
+    }
+    MethodHandler handler = registry.lookup(request.getPayload().getTypeUrl());
+    if (handler == null) {
+      reply(
+          id,
+          Status.UNIMPLEMENTED.withDescription(
+              "this client has no handler for "
+                  + typeName(request)
+                  + "; it serves "
+                  + registry.requestTypes()));
+      return;
+    }
+    long timeoutNanos = Durations.toNanos(request.getTimeout());
+    if (!request.hasTimeout() || timeoutNanos <= 0) {
+      reply(id, Status.INVALID_ARGUMENT.withDescription("request " + id + " has no positive timeout"));
+      return;
+    }
+    Context.CancellableContext context =
+        Context.ROOT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, SharedTimer.get());
+    InFlight call = new InFlight(id, context, handler, request);
+    if (inFlight.putIfAbsent(id, call) != null) {
+      context.cancel(null);
+      logger.warn("ignoring request {}: a request with that id is already in flight", id);
+      return;
+    }
+    if (closed) {
+      // close() may have missed the call just added.
+      inFlight.remove(id, call);
+      context.cancel(null);
+      return;
+    }
+    try {
+      executor.execute(call);
+    } catch (RejectedExecutionException e) {
+      if (inFlight.remove(id, call)) {
+        context.cancel(null);
+        reply(id, Status.UNAVAILABLE.withDescription("the client's handler executor refused the request"));
+      }
+    }
+  }
+
+  private void onCancel(long id) {
+    InFlight call = inFlight.remove(id);
+    if (call != null) {
+      call.context.cancel(Status.CANCELLED.withDescription("cancelled by the server").asException());
+    }
+  }
+
+  /** Sends the handler's outcome unless the call was cancelled, timed out or the connection closed. */
+  private void finish(InFlight call, Message response, Throwable failure) {
+    boolean current = inFlight.remove(call.id, call);
+    boolean expired = call.context.isCancelled();
+    call.context.cancel(null);
+    if (!current || expired || closed) {
+      return;
+    }
+    if (failure == null) {
+      sink.send(Response.newBuilder().setId(call.id).setPayload(response.toByteString()).build());
+    } else {
+      reply(call.id, statusOf(failure, call.handler.requestType()));
+    }
+  }
+
+  private void reply(long id, Status status) {
+    sink.send(Response.newBuilder().setId(id).setError(WireStatus.toProto(status)).build());
+  }
+
+  private static Status statusOf(Throwable failure, String requestType) {
+    Throwable t = failure;
+    if (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof StatusException) {
+      return ((StatusException) t).getStatus();
+    }
+    if (t instanceof StatusRuntimeException) {
+      return ((StatusRuntimeException) t).getStatus();
+    }
+    if (t instanceof CancellationException) {
+      return Status.CANCELLED.withDescription("the handler for " + requestType + " was cancelled");
+    }
+    logger.warn("handler for {} failed", requestType, t);
+    return Status.UNKNOWN.withDescription(
+        "the handler for " + requestType + " failed with " + t.getClass().getName());
+  }
+
+  private static String typeName(Request request) {
+    String url = request.getPayload().getTypeUrl();
+    return url.isEmpty() ? "an empty payload" : url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  /** One request whose handler runs; the task the executor runs. */
+  private final class InFlight implements Runnable {
+    final long id;
+    final Context.CancellableContext context;
+    final MethodHandler handler;
+    private final Request request;
+
+    InFlight(long id, Context.CancellableContext context, MethodHandler handler, Request request) {
+      this.id = id;
+      this.context = context;
+      this.handler = handler;
+      this.request = request;
+    }
+
+    @Override
+    public void run() {
+      if (context.isCancelled()) {
+        finish(this, null, null);
+        return;
+      }
+      Message parsed;
+      try {
+        parsed = handler.parse(request.getPayload().getValue());
+      } catch (InvalidProtocolBufferException e) {
+        finish(
+            this,
+            null,
+            Status.INVALID_ARGUMENT
+                .withDescription(
+                    "payload does not parse as " + handler.requestType() + ": " + e.getMessage())
+                .asException());
+        return;
+      }
+      Context previous = context.attach();
+      try {
+        if (handler.isAsync()) {
+          runAsync(parsed);
+        } else {
+          finish(this, handler.invoke(parsed), null);
+        }
+      } catch (Throwable t) {
+        finish(this, null, t);
+      } finally {
+        context.detach(previous);
+      }
+    }
+
+    private void runAsync(Message parsed) throws StatusException {
+      CompletionStage<? extends Message> stage = handler.invokeAsync(parsed);
+      context.addListener(
+          cancelled -> stage.toCompletableFuture().cancel(false), Runnable::run);
+      stage.whenComplete((response, failure) -> finish(this, response, failure));
+    }
+  }
+}
