@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -97,13 +98,10 @@ final class PendingCall<R> extends CompletableFuture<R>
     }
   }
 
-  /** The caller's io.grpc.Context was cancelled. */
+  /** The caller's io.grpc.Context was cancelled or passed its deadline. */
   @Override
   public void cancelled(Context context) {
-    Status status = Status.fromThrowable(context.cancellationCause());
-    if (context.cancellationCause() == null) {
-      status = Status.CANCELLED;
-    }
+    Status status = Contexts.statusFromCancelled(context);
     if (session.removePending(this)) {
       session.sendCancel(id);
       fail(

@@ -118,7 +118,8 @@ public final class StreamClient implements AutoCloseable {
       current.cancel("the client closed");
     }
     if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
+      // Handlers were cancelled through their Context; let them finish, unblocked.
+      ownedExecutor.shutdown();
     }
   }
 
