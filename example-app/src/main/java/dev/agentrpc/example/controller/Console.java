@@ -1,0 +1,335 @@
+package dev.agentrpc.example.controller;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.agentrpc.server.ClientListener;
+import dev.agentrpc.server.Clients;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The operator console: reads commands, one per line, and prints what they did.
+ *
+ * <pre>
+ * list                              the agents connected now
+ * call &lt;agent&gt; &lt;method&gt; [json]     call one agent; json defaults to {}
+ * all &lt;method&gt; [json]               call every connected agent, one row each
+ * help                              the commands and methods
+ * quit                              stop (end of input too)
+ * </pre>
+ *
+ * <p>Requests and replies are protobuf JSON ({@link JsonFormat}). Every mistake (unknown
+ * command, method or agent, bad JSON) and every failed call gets one line starting with
+ * {@code error:}; nothing the operator types ends the console but {@code quit}.
+ */
+public final class Console {
+  private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
+  private static final JsonFormat.Printer COMPACT = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+  private final Clients clients;
+  private final Map<String, Operation> operations = new LinkedHashMap<>();
+  private final BufferedReader in;
+  private final PrintWriter out;
+  private final boolean prompt;
+
+  /**
+   * @param clients the connected agents
+   * @param operations what {@code call} and {@code all} can call, by name
+   * @param in the commands
+   * @param out where results go; flushed after every command
+   * @param prompt whether to print a prompt before each command (for a terminal)
+   */
+  public Console(
+      Clients clients, List<Operation> operations, BufferedReader in, PrintWriter out, boolean prompt) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    for (Operation operation : operations) {
+      if (this.operations.putIfAbsent(operation.name().toLowerCase(Locale.ROOT), operation) != null) {
+        throw new IllegalArgumentException("two operations named " + operation.name());
+      }
+    }
+    this.in = Objects.requireNonNull(in, "in");
+    this.out = Objects.requireNonNull(out, "out");
+    this.prompt = prompt;
+  }
+
+  /**
+   * Reads and runs commands until {@code quit} or the end of input, printing agents'
+   * joins and leaves as they happen.
+   */
+  public void run() throws IOException {
+    ClientListener announcer =
+        new ClientListener() {
+          @Override
+          public void onJoin(String client) {
+            announce("agent '" + client + "' joined");
+          }
+
+          @Override
+          public void onLeave(String client) {
+            announce("agent '" + client + "' left");
+          }
+        };
+    try (Clients.Subscription subscription = clients.subscribe(announcer)) {
+      out.println("agentrpc console: type 'help' for commands");
+      while (true) {
+        if (prompt) {
+          out.print("> ");
+        }
+        out.flush();
+        String line = in.readLine();
+        if (line == null || !execute(line)) {
+          break;
+        }
+      }
+      out.flush();
+    }
+  }
+
+  /**
+   * Runs one command line.
+   *
+   * @return false when it was {@code quit}
+   */
+  public boolean execute(String line) {
+    try {
+      return dispatch(line.strip());
+    } catch (RuntimeException e) {
+      // A bug, not an operator's mistake; still never a stack trace on the console.
+      error("the command failed: " + e);
+      return true;
+    } finally {
+      out.flush();
+    }
+  }
+
+  private boolean dispatch(String line) {
+    if (line.isEmpty() || line.startsWith("#")) {
+      return true;
+    }
+    String[] words = line.split("\\s+", 2);
+    String command = words[0].toLowerCase(Locale.ROOT);
+    String rest = words.length > 1 ? words[1] : "";
+    switch (command) {
+      case "quit":
+      case "exit":
+        out.println("bye");
+        return false;
+      case "help":
+      case "?":
+        help();
+        return true;
+      case "list":
+      case "ls":
+        list();
+        return true;
+      case "call":
+        call(rest);
+        return true;
+      case "all":
+        all(rest);
+        return true;
+      default:
+        error("unknown command '" + words[0] + "'; type 'help' for the commands");
+        return true;
+    }
+  }
+
+  private void help() {
+    out.println("commands:");
+    out.println("  list                           the agents connected now");
+    out.println("  call <agent> <method> [json]   call one agent (json defaults to {})");
+    out.println("  all <method> [json]            call every connected agent");
+    out.println("  help                           this text");
+    out.println("  quit                           stop the controller");
+    out.println("methods:");
+    TextTable table = new TextTable("METHOD", "REQUEST", "EXAMPLE", "WHAT IT DOES");
+    for (Operation operation : operations.values()) {
+      table.addRow(operation.name(), operation.requestTypeName(), operation.example(), operation.summary());
+    }
+    for (String row : table.lines()) {
+      out.println("  " + row);
+    }
+    out.println("example: call agent-1 listDir {\"path\": \".\"}");
+  }
+
+  private void list() {
+    Set<String> names = clients.names();
+    if (names.isEmpty()) {
+      out.println("no agents connected");
+      return;
+    }
+    out.println(names.size() + (names.size() == 1 ? " agent" : " agents") + " connected:");
+    for (String name : names) {
+      out.println("  " + name);
+    }
+  }
+
+  private void call(String arguments) {
+    String[] words = arguments.split("\\s+", 3);
+    if (arguments.isEmpty() || words.length < 2) {
+      error("usage: call <agent> <method> [json]");
+      return;
+    }
+    String agent = words[0];
+    Operation operation = operation(words[1]);
+    if (operation == null) {
+      return;
+    }
+    Message request = request(operation, words.length > 2 ? words[2] : "");
+    if (request == null) {
+      return;
+    }
+    if (!clients.isConnected(agent)) {
+      error("unknown agent '" + agent + "'; " + connected());
+      return;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<? extends Message> future = operation.call(agent, request);
+    try {
+      Message reply = future.get();
+      out.println("OK from " + agent + " in " + Format.latency(since(start)));
+      out.println(print(PRETTY, reply));
+    } catch (ExecutionException e) {
+      error(Format.failure(e.getCause()) + " (" + agent + ", after " + Format.latency(since(start)) + ")");
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      error("interrupted; the call was cancelled");
+    }
+  }
+
+  private void all(String arguments) {
+    String[] words = arguments.split("\\s+", 2);
+    if (arguments.isEmpty()) {
+      error("usage: all <method> [json]");
+      return;
+    }
+    Operation operation = operation(words[0]);
+    if (operation == null) {
+      return;
+    }
+    Message request = request(operation, words.length > 1 ? words[1] : "");
+    if (request == null) {
+      return;
+    }
+    Set<String> agents = clients.names();
+    if (agents.isEmpty()) {
+      out.println("no agents connected");
+      return;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<List<TimedResult<Message>>> future =
+        FanOut.callEach(agents, agent -> widen(operation.call(agent, request)));
+    List<TimedResult<Message>> results;
+    try {
+      results = future.get();
+    } catch (ExecutionException e) {
+      error(Format.failure(e.getCause()));
+      return;
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      error("interrupted");
+      return;
+    }
+    TextTable table = new TextTable("AGENT", "STATUS", "LATENCY", "RESULT");
+    int ok = 0;
+    for (TimedResult<Message> timed : results) {
+      if (timed.result().isOk()) {
+        ok++;
+        table.addRow(timed.agent(), "OK", Format.latency(timed.latency()), print(COMPACT, timed.result().value()));
+      } else {
+        io.grpc.Status status = timed.result().status();
+        table.addRow(
+            timed.agent(),
+            status.getCode().toString(),
+            Format.latency(timed.latency()),
+            Objects.toString(status.getDescription(), ""));
+      }
+    }
+    for (String row : table.lines()) {
+      out.println(row);
+    }
+    out.println(ok + " of " + results.size() + " agents answered in " + Format.latency(since(start)));
+  }
+
+  private Operation operation(String name) {
+    Operation operation = operations.get(name.toLowerCase(Locale.ROOT));
+    if (operation == null) {
+      List<String> names = new ArrayList<>();
+      for (Operation known : operations.values()) {
+        names.add(known.name());
+      }
+      error("unknown method '" + name + "'; methods: " + String.join(", ", names));
+    }
+    return operation;
+  }
+
+  private Message request(Operation operation, String json) {
+    String text = json.isBlank() ? "{}" : json.strip();
+    Message.Builder builder = operation.requestPrototype().newBuilderForType();
+    try {
+      PARSER.merge(text, builder);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      error(
+          "bad JSON for "
+              + operation.requestTypeName()
+              + ": "
+              + oneLine(e.getMessage())
+              + "; e.g. "
+              + operation.name()
+              + " "
+              + operation.example());
+      return null;
+    }
+    return builder.build();
+  }
+
+  private String connected() {
+    Set<String> names = clients.names();
+    return names.isEmpty() ? "no agents are connected" : "connected: " + String.join(", ", names);
+  }
+
+  private void announce(String event) {
+    out.println("* " + event);
+    out.flush();
+  }
+
+  private void error(String message) {
+    out.println("error: " + message);
+  }
+
+  private static String print(JsonFormat.Printer printer, Message message) {
+    try {
+      return printer.print(message);
+    } catch (InvalidProtocolBufferException e) {
+      return message.toString();
+    }
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Message> widen(CompletableFuture<? extends Message> future) {
+    return (CompletableFuture<Message>) future;
+  }
+}

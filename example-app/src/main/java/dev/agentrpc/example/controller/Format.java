@@ -1,0 +1,69 @@
+package dev.agentrpc.example.controller;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** How the console and the demo show latencies, sizes and failures. */
+public final class Format {
+  private Format() {}
+
+  /** e.g. "850 µs", "3.2 ms", "312 ms", "2.50 s". */
+  public static String latency(Duration duration) {
+    long nanos = duration.toNanos();
+    if (nanos < 1_000_000) {
+      return (nanos / 1_000) + " µs";
+    }
+    if (nanos < 10_000_000) {
+      return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+    if (nanos < 10_000_000_000L) {
+      return (nanos / 1_000_000) + " ms";
+    }
+    return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+  }
+
+  /** e.g. "512 B", "1.5 KiB", "3.2 GiB". */
+  public static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  /** The status a failed call ended with: its own, or CANCELLED for a cancelled future. */
+  public static Status statusOf(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof CancellationException) {
+      return Status.CANCELLED.withDescription("cancelled by the caller");
+    }
+    return Status.fromThrowable(t);
+  }
+
+  /** e.g. "DEADLINE_EXCEEDED: the call timed out after 300 ms". */
+  public static String status(Status status) {
+    String description = status.getDescription();
+    return description == null || description.isEmpty()
+        ? status.getCode().toString()
+        : status.getCode() + ": " + description;
+  }
+
+  /** {@link #status(Status)} of {@link #statusOf(Throwable)}. */
+  public static String failure(Throwable failure) {
+    return status(statusOf(failure));
+  }
+}
