@@ -1,0 +1,36 @@
+package dev.agentrpc.processor;
+
+import com.google.auto.common.AnnotationMirrors;
+import com.google.auto.common.MoreElements;
+import dev.agentrpc.annotations.Timeout;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * A {@code @Timeout} annotation read from its mirror: the processor never instantiates
+ * annotations.
+ *
+ * @param mirror the annotation, where errors about it are reported
+ * @param timeout its value
+ */
+record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
+
+  /** The {@code @Timeout} on {@code element}, if any. */
+  static Optional<TimeoutAnnotation> on(Element element) {
+    return MoreElements.getAnnotationMirror(element, Timeout.class)
+        .toJavaUtil()
+        .map(
+            mirror -> {
+              long value = ((Number) AnnotationMirrors.getAnnotationValue(mirror, "value").getValue())
+                  .longValue();
+              VariableElement unit =
+                  (VariableElement) AnnotationMirrors.getAnnotationValue(mirror, "unit").getValue();
+              return new TimeoutAnnotation(
+                  mirror,
+                  new DeclaredTimeout(value, TimeUnit.valueOf(unit.getSimpleName().toString())));
+            });
+  }
+}

@@ -1,0 +1,39 @@
+package dev.agentrpc.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The processor's output for valid interfaces, against goldens in expected/. */
+class GenerationTest {
+
+  static Compilation compile(String... resources) {
+    return javac()
+        .withProcessors(new AgentServiceProcessor())
+        .withOptions("-Xlint:all", "-Werror")
+        .compile(
+            List.of(resources).stream().map(JavaFileObjects::forResource).toList());
+  }
+
+  @Test
+  void topLevelInterfaceWithSyncAndAsyncMethodsAndTimeouts() {
+    Compilation compilation = compile("good/test/Inventory.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    Goldens.assertGenerated(compilation, "test.InventoryProxy");
+    Goldens.assertGenerated(compilation, "test.InventoryHandlers");
+  }
+
+  @Test
+  void nestedInterfaceGeneratesSiblingsJoinedWithUnderscore() {
+    Compilation compilation = compile("good/test/Outer.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    Goldens.assertGenerated(compilation, "test.Outer_EchoProxy");
+    Goldens.assertGenerated(compilation, "test.Outer_EchoHandlers");
+  }
+}
