@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Quick mode for CI: every benchmark compiles and the main ones run briefly (well under a
+# minute on 2 cores). The figures are not meaningful at this length: RESULTS.md has the full
+# run's command. Exits non-zero if a benchmark or the memory harness fails.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+jar="$here/target/agentrpc-benchmarks.jar"
+if [[ ! -f "$jar" ]]; then
+  # Build the module (and what it depends on) when CI has not already.
+  (cd "$here/.." && mvn -q -B -pl benchmarks -am -DskipTests package)
+fi
+cd "$here/target"
+
+# One short in-process run per benchmark (-f 0): the typed reverse call and both anchors, sequential and
+# pipelined, and call-all over 10 agents; small payloads, tuned executors only.
+java -cp "$jar" -Dbench.report=quick-report.md dev.agentrpc.benchmarks.Bench \
+  -f 0 -wi 1 -i 1 -w 500ms -r 1s -foe true \
+  -p payloadSize=100 -p config=tuned -p agents=10 \
+  'SequentialBenchmark' 'PipelinedBenchmark' 'CallAllBenchmark.reverseCallAll'
+
+# The memory harness with 200 idle agents in a second JVM.
+java -cp "$jar" dev.agentrpc.benchmarks.IdleMemory 200

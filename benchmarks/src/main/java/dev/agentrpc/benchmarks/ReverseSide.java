@@ -1,0 +1,127 @@
+package dev.agentrpc.benchmarks;
+
+import dev.agentrpc.benchmarks.proto.EchoRequest;
+import dev.agentrpc.benchmarks.proto.EchoResponse;
+import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.server.Calls;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.Result;
+import dev.agentrpc.transport.stream.StreamClient;
+import dev.agentrpc.transport.stream.StreamServer;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A controller (Clients + StreamServer on Netty, 127.0.0.1) and {@code n} agents in this JVM,
+ * each agent with its own channel (so its own TCP connection and stream), serving {@link
+ * EchoAgent}.
+ */
+public final class ReverseSide implements AutoCloseable {
+  private final Clients clients = Clients.create();
+  private final Server server;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<StreamClient> agents = new ArrayList<>();
+
+  private ReverseSide(Config config) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (config.direct()) {
+      builder.directExecutor();
+    }
+    server = builder.addService(StreamServer.newBuilder(clients).build()).build().start();
+  }
+
+  /** Starts the controller and {@code agentCount} agents named agent-0, agent-1, ... and waits until all joined. */
+  public static ReverseSide start(Config config, int agentCount) throws Exception {
+    ReverseSide side = new ReverseSide(config);
+    try {
+      HandlerRegistry registry = registry();
+      for (int i = 0; i < agentCount; i++) {
+        NettyChannelBuilder channel =
+            NettyChannelBuilder.forAddress("127.0.0.1", side.server.getPort()).usePlaintext();
+        if (config.direct()) {
+          channel.directExecutor();
+        }
+        ManagedChannel built = channel.build();
+        side.channels.add(built);
+        StreamClient.Builder agent = StreamClient.newBuilder(built, name(i), registry);
+        if (config.direct()) {
+          agent.executor(Runnable::run);
+        }
+        side.agents.add(agent.start());
+      }
+      side.awaitJoined(agentCount);
+      return side;
+    } catch (Exception | Error e) {
+      side.close();
+      throw e;
+    }
+  }
+
+  /** One agent, agent-0, that has echoed {@code request} once. */
+  public static ReverseSide startChecked(Config config, EchoRequest request) throws Exception {
+    ReverseSide side = start(config, 1);
+    Echo.check(request, side.call(name(0), request));
+    return side;
+  }
+
+  static HandlerRegistry registry() {
+    EchoAgent impl = new EchoAgent.Impl();
+    return new HandlerRegistry().register(EchoRequest.getDefaultInstance(), impl::echo);
+  }
+
+  public static String name(int i) {
+    return "agent-" + i;
+  }
+
+  public Clients clients() {
+    return clients;
+  }
+
+  /** One blocking reverse call, as a typed proxy makes it. */
+  public EchoResponse call(String agent, EchoRequest request) {
+    return Calls.await(callAsync(agent, request));
+  }
+
+  public CompletableFuture<EchoResponse> callAsync(String agent, EchoRequest request) {
+    return clients.call(agent, request, EchoResponse.parser(), Echo.TIMEOUT);
+  }
+
+  public List<Result<EchoResponse>> callAll(EchoRequest request) {
+    return Calls.await(clients.callAll(request, EchoResponse.parser(), Echo.TIMEOUT));
+  }
+
+  private void awaitJoined(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 50);
+    while (clients.names().size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "only " + clients.names().size() + " of " + count + " agents joined in time");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (StreamClient agent : agents) {
+      agent.close();
+    }
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    clients.close();
+    server.shutdownNow();
+    for (ManagedChannel channel : channels) {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    server.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
