@@ -36,7 +36,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * The agent's implementation of the fleet operations: real host facts, directory listings
@@ -53,22 +52,22 @@ public final class FleetAgent implements AgentFunctions, AutoCloseable {
 
   private final String name;
   private final SandboxRoot root;
-  private final Consumer<SleepEvent> sleepEvents;
+  private final SleepObserver sleepObserver;
   private final ScheduledThreadPoolExecutor timer;
 
   /** An agent named {@code name} that lists directories below {@code root}. */
   public FleetAgent(String name, SandboxRoot root) {
-    this(name, root, event -> {});
+    this(name, root, SleepObserver.none());
   }
 
   /**
    * An agent named {@code name} that lists directories below {@code root} and tells
-   * {@code sleepEvents} how each sleep ended (on a timer or transport thread: return quickly).
+   * {@code sleepObserver} when each sleep starts and how it ended.
    */
-  public FleetAgent(String name, SandboxRoot root, Consumer<SleepEvent> sleepEvents) {
+  public FleetAgent(String name, SandboxRoot root, SleepObserver sleepObserver) {
     this.name = Objects.requireNonNull(name, "name");
     this.root = Objects.requireNonNull(root, "root");
-    this.sleepEvents = Objects.requireNonNull(sleepEvents, "sleepEvents");
+    this.sleepObserver = Objects.requireNonNull(sleepObserver, "sleepObserver");
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -167,6 +166,7 @@ public final class FleetAgent implements AgentFunctions, AutoCloseable {
     long start = System.nanoTime();
     Context context = Context.current();
     CompletableFuture<SleepResponse> result = new CompletableFuture<>();
+    sleepObserver.started(name, requested);
     ScheduledFuture<?> wake =
         timer.schedule(
             () -> {
@@ -186,7 +186,7 @@ public final class FleetAgent implements AgentFunctions, AutoCloseable {
     result.whenComplete(
         (response, failure) -> {
           wake.cancel(false);
-          sleepEvents.accept(eventOf(requested, elapsedMillis(start), failure, context));
+          sleepObserver.ended(eventOf(requested, elapsedMillis(start), failure, context));
         });
     return result;
   }

@@ -11,11 +11,11 @@ import java.util.concurrent.ExecutionException;
 public final class Format {
   private Format() {}
 
-  /** e.g. "850 µs", "3.2 ms", "312 ms", "2.50 s". */
+  /** e.g. "0.85 ms", "3.2 ms", "312 ms", "2.50 s": ASCII, for any terminal. */
   public static String latency(Duration duration) {
     long nanos = duration.toNanos();
     if (nanos < 1_000_000) {
-      return (nanos / 1_000) + " µs";
+      return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
     if (nanos < 10_000_000) {
       return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
@@ -24,6 +24,21 @@ public final class Format {
       return (nanos / 1_000_000) + " ms";
     }
     return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+  }
+
+  /** A coarse span of time, e.g. "42 s", "3 min 12 s", "5 h 2 min", "12 d 3 h". */
+  public static String span(Duration duration) {
+    long seconds = Math.max(0, duration.getSeconds());
+    if (seconds < 60) {
+      return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1e3);
+    }
+    if (seconds < 3600) {
+      return (seconds / 60) + " min " + (seconds % 60) + " s";
+    }
+    if (seconds < 86400) {
+      return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
+    }
+    return (seconds / 86400) + " d " + (seconds % 86400 / 3600) + " h";
   }
 
   /** e.g. "512 B", "1.5 KiB", "3.2 GiB". */

@@ -34,10 +34,14 @@ class TextTableTest {
 
   @Test
   void formatsLatenciesAndSizes() {
-    assertThat(Format.latency(Duration.ofNanos(850_000))).isEqualTo("850 µs");
+    assertThat(Format.latency(Duration.ofNanos(850_000))).isEqualTo("0.85 ms");
     assertThat(Format.latency(Duration.ofNanos(3_240_000))).isEqualTo("3.2 ms");
     assertThat(Format.latency(Duration.ofMillis(312))).isEqualTo("312 ms");
     assertThat(Format.latency(Duration.ofMillis(12_500))).isEqualTo("12.50 s");
+    assertThat(Format.span(Duration.ofMillis(5_230))).isEqualTo("5.2 s");
+    assertThat(Format.span(Duration.ofSeconds(192))).isEqualTo("3 min 12 s");
+    assertThat(Format.span(Duration.ofMinutes(302))).isEqualTo("5 h 2 min");
+    assertThat(Format.span(Duration.ofHours(291))).isEqualTo("12 d 3 h");
     assertThat(Format.bytes(512)).isEqualTo("512 B");
     assertThat(Format.bytes(1536)).isEqualTo("1.5 KiB");
     assertThat(Format.bytes(3L << 30)).isEqualTo("3.0 GiB");

@@ -1,0 +1,126 @@
+package dev.agentrpc.example.controller;
+
+import dev.agentrpc.example.AgentFunctionsProxy;
+import dev.agentrpc.server.ClientListener;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.transport.stream.StreamServer;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The controller: a gRPC server agents dial into, the {@link Clients} they join, and the
+ * typed {@link AgentFunctionsProxy} that calls them.
+ */
+public final class FleetController implements AutoCloseable {
+  private final Clients clients;
+  private final Server server;
+  private final AgentFunctionsProxy agents;
+
+  private FleetController(Clients clients, Server server, AgentFunctionsProxy agents) {
+    this.clients = clients;
+    this.server = server;
+    this.agents = agents;
+  }
+
+  /**
+   * Starts a controller listening on {@code host:port} (port 0 picks a free one).
+   *
+   * @param callTimeout every call's timeout, or null for each method's {@code @Timeout}
+   * @throws IOException if the port cannot be bound
+   */
+  public static FleetController start(String host, int port, Duration callTimeout) throws IOException {
+    Clients clients = Clients.create();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            // StreamServer never blocks its callbacks: serve it without a thread hop.
+            .directExecutor()
+            .addService(StreamServer.newBuilder(clients).build())
+            .build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+    AgentFunctionsProxy agents = AgentFunctionsProxy.of(clients);
+    if (callTimeout != null) {
+      agents = agents.withTimeout(callTimeout);
+    }
+    return new FleetController(clients, server, agents);
+  }
+
+  /** The port agents dial. */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** The connected agents. */
+  public Clients clients() {
+    return clients;
+  }
+
+  /** Typed calls to one agent, or to all. */
+  public AgentFunctionsProxy agents() {
+    return agents;
+  }
+
+  /** The console's operations, calling through {@link #agents()}. */
+  public List<Operation> operations() {
+    return Operations.of(agents);
+  }
+
+  /**
+   * Waits until every agent in {@code names} is connected.
+   *
+   * @return false if they were not all connected within {@code timeout}
+   */
+  public boolean awaitAgents(Collection<String> names, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(names, "names");
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    ClientListener listener =
+        new ClientListener() {
+          @Override
+          public void onJoin(String client) {
+            if (clients.names().containsAll(names)) {
+              joined.complete(null);
+            }
+          }
+        };
+    try (Clients.Subscription subscription = clients.subscribe(listener)) {
+      if (clients.names().containsAll(names)) {
+        return true;
+      }
+      joined.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Fails pending calls, disconnects every agent and stops the server. */
+  @Override
+  public void close() {
+    clients.close();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
