@@ -1,0 +1,38 @@
+package dev.agentrpc.processor;
+
+import com.google.auto.common.BasicAnnotationProcessor;
+import java.util.List;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Wires the pipeline: one step with its validator, model factory and writers. Its name
+ * appears in auto-common's error for an interface whose types never resolve.
+ */
+final class AgentServiceSteps extends BasicAnnotationProcessor {
+  private final ServiceGenerator.Wrapper wrapper;
+
+  AgentServiceSteps(ServiceGenerator.Wrapper wrapper) {
+    this.wrapper = wrapper;
+  }
+
+  @Override
+  protected Iterable<? extends Step> steps() {
+    Types types = processingEnv.getTypeUtils();
+    Elements elements = processingEnv.getElementUtils();
+    GeneratedHeader header = new GeneratedHeader(elements);
+    ProxyWriter proxy = new ProxyWriter(header);
+    HandlersWriter handlers = new HandlersWriter(header);
+    ServiceGenerator generator =
+        service -> {
+          proxy.write(service).writeTo(processingEnv.getFiler());
+          handlers.write(service).writeTo(processingEnv.getFiler());
+        };
+    return List.of(
+        new AgentServiceStep(
+            new AgentServiceValidator(types, elements),
+            new ServiceModelFactory(types, elements),
+            wrapper.wrap(generator),
+            processingEnv.getMessager()));
+  }
+}

@@ -1,0 +1,17 @@
+package test;
+
+import com.google.protobuf.Int32Value;
+import com.google.protobuf.StringValue;
+import dev.agentrpc.annotations.AgentService;
+import dev.agentrpc.annotations.Timeout;
+import java.util.concurrent.TimeUnit;
+
+@AgentService
+@Timeout(0)
+interface NonPositiveTimeout {
+  @Timeout(value = -5, unit = TimeUnit.MILLISECONDS)
+  StringValue echo(StringValue text);
+
+  @Timeout(value = Long.MAX_VALUE, unit = TimeUnit.DAYS)
+  Int32Value count(Int32Value value);
+}

@@ -1,0 +1,6 @@
+package test;
+
+import dev.agentrpc.annotations.AgentService;
+
+@AgentService
+abstract class NotAnInterface {}
