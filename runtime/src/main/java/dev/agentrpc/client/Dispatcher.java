@@ -1,8 +1,10 @@
 package dev.agentrpc.client;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.internal.WireStatus;
 import dev.agentrpc.proto.v1.Request;
@@ -38,18 +40,34 @@ public final class Dispatcher {
   private final HandlerRegistry registry;
   private final Executor executor;
   private final ResponseSink sink;
+  private final int maxResponseBytes;
   private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
+   * A dispatcher whose responses may be up to just under 4 MiB, gRPC's default limit.
+   *
    * @param registry the handlers to serve
    * @param executor runs handlers; must not run them on the calling thread if they block
    * @param sink where responses go
    */
   public Dispatcher(HandlerRegistry registry, Executor executor, ResponseSink sink) {
+    this(registry, executor, sink, MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  /**
+   * @param maxResponseBytes the largest serialized response sent; a larger one fails its
+   *     call with RESOURCE_EXHAUSTED instead of breaking the stream
+   */
+  public Dispatcher(
+      HandlerRegistry registry, Executor executor, ResponseSink sink, int maxResponseBytes) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.sink = Objects.requireNonNull(sink, "sink");
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + maxResponseBytes);
+    }
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   /** Handles one command from the server: a request or a cancel. */
@@ -146,7 +164,20 @@ public final class Dispatcher {
       return;
     }
     if (failure == null) {
-      sink.send(Response.newBuilder().setId(call.id).setPayload(response.toByteString()).build());
+      ByteString payload = response.toByteString();
+      if (payload.size() > maxResponseBytes) {
+        reply(
+            call.id,
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                "the response to "
+                    + call.handler.requestType()
+                    + " is "
+                    + payload.size()
+                    + " bytes; this client's limit is "
+                    + maxResponseBytes));
+        return;
+      }
+      sink.send(Response.newBuilder().setId(call.id).setPayload(payload).build());
     } else {
       reply(call.id, statusOf(failure, call.handler.requestType()));
     }

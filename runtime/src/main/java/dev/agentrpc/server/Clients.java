@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.proto.v1.ClientToServer;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -49,11 +50,13 @@ public final class Clients implements AutoCloseable {
   private final LongAdder unknownResponses = new LongAdder();
   private final Duration defaultTimeout;
   private final int maxInFlightPerClient;
+  private final int maxRequestBytes;
   private volatile boolean closed;
 
   private Clients(Builder builder) {
     this.defaultTimeout = builder.defaultTimeout;
     this.maxInFlightPerClient = builder.maxInFlightPerClient;
+    this.maxRequestBytes = builder.maxRequestBytes;
   }
 
   /** A Clients with the default options. */
@@ -114,7 +117,12 @@ public final class Clients implements AutoCloseable {
           Status.NOT_FOUND.withDescription(
               "no client named '" + client + "' is connected; Clients.names() lists those that are"));
     }
-    return start(session, Any.pack(request), responseParser, timeoutNanos);
+    Any payload = Any.pack(request);
+    Status tooLarge = checkSize(payload);
+    if (tooLarge != null) {
+      return failed(tooLarge);
+    }
+    return start(session, payload, responseParser, timeoutNanos);
   }
 
   /** Calls every connected client with the {@linkplain #defaultTimeout() default timeout}. */
@@ -134,8 +142,12 @@ public final class Clients implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(responseParser, "responseParser");
     long timeoutNanos = timeoutNanos(timeout);
-    List<ClientSession> targets = new ArrayList<>(sessions.values());
     Any payload = Any.pack(request);
+    Status tooLarge = checkSize(payload);
+    if (tooLarge != null) {
+      return failed(tooLarge);
+    }
+    List<ClientSession> targets = new ArrayList<>(sessions.values());
     CallAllFuture<R> all = new CallAllFuture<>(targets.size());
     for (int i = 0; i < targets.size(); i++) {
       ClientSession session = targets.get(i);
@@ -237,6 +249,21 @@ public final class Clients implements AutoCloseable {
     return session.start(payload, parser, timeoutNanos, context);
   }
 
+  private Status checkSize(Any payload) {
+    int size = payload.getValue().size();
+    if (size <= maxRequestBytes) {
+      return null;
+    }
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        "the "
+            + payload.getTypeUrl().substring(payload.getTypeUrl().lastIndexOf('/') + 1)
+            + " request is "
+            + size
+            + " bytes; the limit is "
+            + maxRequestBytes
+            + " (Clients.Builder.maxRequestBytes, and the agents' inbound message limit)");
+  }
+
   private void notifyListeners(String client, boolean joined) {
     for (ClientListener listener : listeners) {
       try {
@@ -275,6 +302,7 @@ public final class Clients implements AutoCloseable {
   public static final class Builder {
     private Duration defaultTimeout = Duration.ofSeconds(30);
     private int maxInFlightPerClient = 1024;
+    private int maxRequestBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
 
     private Builder() {}
 
@@ -294,6 +322,19 @@ public final class Clients implements AutoCloseable {
         throw new IllegalArgumentException("maxInFlightPerClient must be at least 1, was " + max);
       }
       this.maxInFlightPerClient = max;
+      return this;
+    }
+
+    /**
+     * The largest serialized request sent; a larger one fails at once with
+     * RESOURCE_EXHAUSTED instead of breaking the agent's stream. Just under 4 MiB (gRPC's
+     * default inbound limit) unless set; raise it only with the agents' channel limit.
+     */
+    public Builder maxRequestBytes(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxRequestBytes must be at least 1, was " + max);
+      }
+      this.maxRequestBytes = max;
       return this;
     }
 

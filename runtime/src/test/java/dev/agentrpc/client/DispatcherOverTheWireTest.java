@@ -123,6 +123,7 @@ class DispatcherOverTheWireTest {
   void anAsyncHandlersFutureIsCancelledWithItsContext() throws Exception {
     CompletableFuture<StringValue> pending = new CompletableFuture<>();
     CompletableFuture<Status> contextStatus = new CompletableFuture<>();
+    CompletableFuture<Void> started = new CompletableFuture<>();
     HandlerRegistry registry =
         new HandlerRegistry()
             .registerAsync(
@@ -130,6 +131,7 @@ class DispatcherOverTheWireTest {
                 request -> {
                   Context.current()
                       .addListener(c -> contextStatus.complete(Contexts.statusFromCancelled(c)), Runnable::run);
+                  started.complete(null);
                   return pending;
                 });
     try (ScriptedController other = new ScriptedController();
@@ -137,10 +139,13 @@ class DispatcherOverTheWireTest {
       ScriptedController.Connection connection = other.nextConnection();
       connection.next(); // Hello
       connection.send(request(1, Any.pack(StringValue.of("x")), TEN_SECONDS));
+      started.get(10, TimeUnit.SECONDS);
       connection.send(ServerToClient.newBuilder().setCancelId(1).build());
 
       assertThat(contextStatus.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
-      assertThat(pending.isCancelled()).isTrue();
+      assertThat(pending)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.CancellationException.class);
     }
   }
 

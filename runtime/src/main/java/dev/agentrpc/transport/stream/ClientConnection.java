@@ -24,9 +24,10 @@ final class ClientConnection
   ClientConnection(
       HandlerRegistry registry,
       Executor executor,
+      int maxResponseBytes,
       Runnable onConnected,
       BiConsumer<ClientConnection, Status> onEnded) {
-    this.dispatcher = new Dispatcher(registry, executor, this);
+    this.dispatcher = new Dispatcher(registry, executor, this, maxResponseBytes);
     this.onConnected = onConnected;
     this.onEnded = onEnded;
   }

@@ -3,6 +3,7 @@ package dev.agentrpc.transport.stream;
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import io.grpc.Channel;
@@ -59,6 +60,7 @@ public final class StreamClient implements AutoCloseable {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Backoff backoff;
+  private final int maxResponseBytes;
   private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private State state = State.CONNECTING; // guarded by lock
@@ -75,6 +77,7 @@ public final class StreamClient implements AutoCloseable {
     this.backoff =
         new Backoff(Durations.toNanos(builder.initialBackoff), Durations.toNanos(builder.maxBackoff));
     this.stateListeners.addAll(builder.stateListeners);
+    this.maxResponseBytes = builder.maxResponseBytes;
   }
 
   /**
@@ -131,7 +134,9 @@ public final class StreamClient implements AutoCloseable {
       }
       redial = null;
       setState(State.CONNECTING);
-      next = new ClientConnection(registry, executor, this::onConnected, this::onEnded);
+      next =
+          new ClientConnection(
+              registry, executor, maxResponseBytes, this::onConnected, this::onEnded);
       connection = next;
     }
     try {
@@ -213,6 +218,7 @@ public final class StreamClient implements AutoCloseable {
     private Executor executor;
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofSeconds(30);
+    private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
     private Builder(Channel channel, String name, HandlerRegistry registry) {
@@ -245,6 +251,19 @@ public final class StreamClient implements AutoCloseable {
       }
       this.initialBackoff = initial;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /**
+     * The largest serialized response sent; a larger one fails its call with
+     * RESOURCE_EXHAUSTED instead of breaking the stream. Just under 4 MiB (gRPC's default
+     * inbound limit) unless set; raise it only with the server's limit.
+     */
+    public Builder maxResponseBytes(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + max);
+      }
+      this.maxResponseBytes = max;
       return this;
     }
 

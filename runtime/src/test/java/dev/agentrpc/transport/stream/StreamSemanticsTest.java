@@ -367,6 +367,33 @@ class StreamSemanticsTest {
   }
 
   @Test
+  void aRequestOverTheSizeLimitFailsAloneWithResourceExhausted() {
+    Fleet fleet = fleet(Clients.newBuilder().maxRequestBytes(1024).build());
+    fleet.agent("a", new TestAgent("a").registry());
+
+    CompletableFuture<StringValue> call =
+        fleet.clients().call("a", StringValue.of("x".repeat(2048)), StringValue.parser(), LONG);
+
+    assertStatus(call, Status.Code.RESOURCE_EXHAUSTED, "limit is 1024");
+    assertThat(Calls.await(fleet.clients().call("a", StringValue.of("ok"), StringValue.parser(), LONG)).getValue())
+        .isEqualTo("a:ok");
+  }
+
+  @Test
+  void aResponseOverTheAgentsSizeLimitFailsAloneWithResourceExhausted() {
+    Fleet fleet = fleet();
+    fleet.agent("a", new TestAgent("a").registry(), b -> b.maxResponseBytes(1024));
+
+    CompletableFuture<BytesValue> call =
+        fleet.clients().call("a", BytesValue.of(ByteString.copyFromUtf8("2048")), BytesValue.parser(), LONG);
+
+    assertStatus(call, Status.Code.RESOURCE_EXHAUSTED, "limit is 1024");
+    assertThat(fleet.clients().isConnected("a")).isTrue();
+    assertThat(Calls.await(fleet.clients().call("a", StringValue.of("ok"), StringValue.parser(), LONG)).getValue())
+        .isEqualTo("a:ok");
+  }
+
+  @Test
   void closingClientsFailsPendingCallsAndRefusesNewOnes() throws InterruptedException {
     Fleet fleet = fleet();
     TestAgent agent = new TestAgent("a", 1);
