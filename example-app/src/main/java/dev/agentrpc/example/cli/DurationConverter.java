@@ -26,15 +26,19 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     if (amount <= 0) {
       throw new CommandLine.TypeConversionException("'" + value + "' must be positive");
     }
-    switch (matcher.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      default:
-        return Duration.ofHours(amount);
+    try {
+      switch (matcher.group(2)) {
+        case "ms":
+          return Duration.ofMillis(amount);
+        case "s":
+          return Duration.ofSeconds(amount);
+        case "m":
+          return Duration.ofMinutes(amount);
+        default:
+          return Duration.ofHours(amount);
+      }
+    } catch (ArithmeticException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is too large");
     }
   }
 }

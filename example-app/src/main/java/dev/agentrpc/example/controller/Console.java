@@ -320,8 +320,13 @@ public final class Console {
     }
   }
 
+  /** An exception's message on one line, without the class names of wrapped exceptions. */
   private static String oneLine(String text) {
-    return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ");
+    if (text == null) {
+      return "";
+    }
+    return text.replaceAll("\\s*\\R\\s*", " ")
+        .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ", "");
   }
 
   private static Duration since(long startNanos) {

@@ -1,0 +1,75 @@
+package dev.agentrpc.example.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Option mistakes end with a clear message and exit code 2, never a stack trace. */
+class CommandLineTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int execute(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  @Test
+  void helpNamesTheCommands() {
+    assertThat(execute("--help")).isZero();
+    assertThat(out.toString()).contains("demo", "controller", "agent");
+  }
+
+  @Test
+  void anAgentNeedsANameAndAServer() {
+    assertThat(execute("agent", "--server", "127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--name=<name>'");
+  }
+
+  @Test
+  void anAgentRefusesAMissingRoot() {
+    assertThat(execute("agent", "--name", "a", "--server", "127.0.0.1:1", "--root", dir.resolve("nope").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: --root ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anAgentRefusesANameTheControllerWouldRefuse() {
+    assertThat(execute("agent", "--name", "has space", "--server", "127.0.0.1:1", "--root", dir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: client name").doesNotContain("\tat ");
+  }
+
+  @Test
+  void theControllerRefusesBadOptions() {
+    assertThat(execute("controller", "--port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("error: --port must be between 0 and 65535");
+    assertThat(execute("controller", "--port", "0", "--timeout", "soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration; write e.g. 300ms, 5s, 2m or 1h");
+  }
+
+  @Test
+  void durationsAreANumberAndAUnit() {
+    DurationConverter converter = new DurationConverter();
+    assertThat(converter.convert("300ms")).isEqualTo(Duration.ofMillis(300));
+    assertThat(converter.convert("5s")).isEqualTo(Duration.ofSeconds(5));
+    assertThat(converter.convert(" 2M ")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(CommandLine.TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("-1s")).isInstanceOf(CommandLine.TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("9999999999999999h"))
+        .isInstanceOf(CommandLine.TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("99999999999999999999s"))
+        .isInstanceOf(CommandLine.TypeConversionException.class);
+  }
+}

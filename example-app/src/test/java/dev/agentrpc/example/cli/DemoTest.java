@@ -1,0 +1,43 @@
+package dev.agentrpc.example.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrpc.example.demo.Demo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The demo, run in-process as the README's command runs it. */
+@Timeout(120)
+class DemoTest {
+  @Test
+  void everyAgentAnswersAndTheDemoExitsZero() {
+    CommandLine commandLine = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+
+    int exit = commandLine.execute("demo");
+
+    String output = out.toString();
+    assertThat(exit).as(output).isZero();
+    assertThat(Demo.AGENTS).hasSize(3);
+    for (String agent : Demo.AGENTS) {
+      // its row of the call-all table: name, latency, host summary
+      assertThat(output).containsPattern("(?m)^\\s+" + agent + "\\s+[0-9.]+ m?s\\s+\\S+, \\d+ cores");
+    }
+    assertThat(output)
+        .contains("agents.echoAll(\"ping\"), the generated call-all: 3 of 3 answered")
+        .contains("agent-1 echoed \"hello from the controller\"")
+        .containsPattern("agent-1 slept \\d+ ms")
+        .contains("PERMISSION_DENIED")
+        .contains("the caller got DEADLINE_EXCEEDED")
+        .containsPattern("agent-2 stopped its 5000 ms sleep after \\d+ ms: the deadline passed")
+        .containsPattern("agent-3 stopped its 60000 ms sleep after \\d+ ms: cancelled by the server")
+        .contains("every agent answered (agent-1, agent-2, agent-3); demo finished OK")
+        .doesNotContain("FAILED");
+    assertThat(err.toString()).isEmpty();
+  }
+}
