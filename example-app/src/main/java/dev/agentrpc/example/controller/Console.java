@@ -304,7 +304,12 @@ public final class Console {
   }
 
   private void announce(String event) {
-    out.println("* " + event);
+    if (prompt) {
+      // over the waiting prompt, then the prompt again below
+      out.print("\r* " + event + System.lineSeparator() + "> ");
+    } else {
+      out.println("* " + event);
+    }
     out.flush();
   }
 
