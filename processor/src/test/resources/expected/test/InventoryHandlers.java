@@ -23,7 +23,8 @@ public final class InventoryHandlers {
    * </ul>
    *
    * @return {@code registry}
-   * @throws IllegalStateException if {@code registry} already serves one of these request types
+   * @throws IllegalStateException if {@code registry} already serves one of these
+   *     request types
    */
   public static HandlerRegistry register(HandlerRegistry registry, Inventory impl) {
     Objects.requireNonNull(impl, "impl");

@@ -17,7 +17,9 @@ import javax.annotation.processing.Generated;
 /**
  * Calls the agents serving {@link Inventory} through {@link Clients}.
  *
- * <p>Immutable and thread-safe. Each call's timeout is, in order: the one given to {@link #withTimeout}, the method's {@code @Timeout}, the interface's, or {@link Clients#defaultTimeout()}.
+ * <p>Immutable and thread-safe. A call's timeout is the one given to
+ * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's, else
+ * {@link Clients#defaultTimeout()}.
  */
 @Generated("dev.agentrpc.processor.AgentServiceProcessor")
 public final class InventoryProxy {
@@ -45,7 +47,8 @@ public final class InventoryProxy {
   }
 
   /**
-   * A copy of this proxy whose calls all time out after {@code timeout}, whatever their {@code @Timeout}.
+   * A copy of this proxy whose calls all time out after {@code timeout}, whatever their
+   * {@code @Timeout}.
    *
    * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
    */
@@ -57,16 +60,21 @@ public final class InventoryProxy {
   }
 
   /**
-   * Calls {@link Inventory#count(StringValue)} on the client named {@code client} and waits for its reply.
+   * Calls {@link Inventory#count(StringValue)} on the client named {@code client} and waits
+   * for its reply.
    *
-   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
+   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
+   *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public Int32Value count(String client, StringValue request) {
     return Calls.await(countAsync(client, request));
   }
 
   /**
-   * Calls {@link Inventory#count(StringValue)} on the client named {@code client}. The future fails with a {@link StatusRuntimeException} when the call does; cancelling it cancels the call on the agent.
+   * Calls {@link Inventory#count(StringValue)} on the client named {@code client}.
+   *
+   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
+   * cancelling it cancels the call on the agent.
    */
   public CompletableFuture<Int32Value> countAsync(String client, StringValue request) {
     return clients.call(client, request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
@@ -80,23 +88,31 @@ public final class InventoryProxy {
   }
 
   /**
-   * Calls {@link Inventory#count(StringValue)} on every connected client; the future completes with one result per client once all have answered, failed or timed out.
+   * Calls {@link Inventory#count(StringValue)} on every connected client.
+   *
+   * <p>The future completes with one result per client once all have answered, failed
+   * or timed out; cancelling it cancels every call.
    */
   public CompletableFuture<List<Result<Int32Value>>> countAllAsync(StringValue request) {
     return clients.callAll(request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
   }
 
   /**
-   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client} and waits for its reply.
+   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client} and waits
+   * for its reply.
    *
-   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
+   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
+   *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public Timestamp lastChange(String client, Empty request) {
     return Calls.await(lastChangeAsync(client, request));
   }
 
   /**
-   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client}. The future fails with a {@link StatusRuntimeException} when the call does; cancelling it cancels the call on the agent.
+   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client}.
+   *
+   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
+   * cancelling it cancels the call on the agent.
    */
   public CompletableFuture<Timestamp> lastChangeAsync(String client, Empty request) {
     return clients.call(client, request, Timestamp.parser(), timeoutOr(LAST_CHANGE_TIMEOUT));
@@ -110,14 +126,19 @@ public final class InventoryProxy {
   }
 
   /**
-   * Calls {@link Inventory#lastChange(Empty)} on every connected client; the future completes with one result per client once all have answered, failed or timed out.
+   * Calls {@link Inventory#lastChange(Empty)} on every connected client.
+   *
+   * <p>The future completes with one result per client once all have answered, failed
+   * or timed out; cancelling it cancels every call.
    */
   public CompletableFuture<List<Result<Timestamp>>> lastChangeAllAsync(Empty request) {
     return clients.callAll(request, Timestamp.parser(), timeoutOr(LAST_CHANGE_TIMEOUT));
   }
 
   /**
-   * A {@link Inventory} whose methods call the client named {@code client} through this proxy: a method returning a message waits for the reply, one returning a future does not.
+   * An implementation of {@link Inventory} whose methods call the client named {@code client}
+   * through this proxy: those returning a message wait for the reply, those returning a
+   * future do not.
    */
   public Inventory forClient(String client) {
     return new BoundProxy(this, Objects.requireNonNull(client, "client"));
@@ -127,6 +148,9 @@ public final class InventoryProxy {
     return timeout != null ? timeout : declared;
   }
 
+  /**
+   * What {@link #forClient} returns: {@link Inventory} bound to one client.
+   */
   private static final class BoundProxy implements Inventory {
     private final InventoryProxy proxy;
 

@@ -21,7 +21,8 @@ final class Outer_EchoHandlers {
    * </ul>
    *
    * @return {@code registry}
-   * @throws IllegalStateException if {@code registry} already serves one of these request types
+   * @throws IllegalStateException if {@code registry} already serves one of these
+   *     request types
    */
   public static HandlerRegistry register(HandlerRegistry registry, Outer.Echo impl) {
     Objects.requireNonNull(impl, "impl");

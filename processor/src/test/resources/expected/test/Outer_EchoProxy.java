@@ -14,7 +14,9 @@ import javax.annotation.processing.Generated;
 /**
  * Calls the agents serving {@link Outer.Echo} through {@link Clients}.
  *
- * <p>Immutable and thread-safe. Each call's timeout is, in order: the one given to {@link #withTimeout}, the method's {@code @Timeout}, the interface's, or {@link Clients#defaultTimeout()}.
+ * <p>Immutable and thread-safe. A call's timeout is the one given to
+ * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's, else
+ * {@link Clients#defaultTimeout()}.
  */
 @Generated("dev.agentrpc.processor.AgentServiceProcessor")
 final class Outer_EchoProxy {
@@ -38,7 +40,8 @@ final class Outer_EchoProxy {
   }
 
   /**
-   * A copy of this proxy whose calls all time out after {@code timeout}, whatever their {@code @Timeout}.
+   * A copy of this proxy whose calls all time out after {@code timeout}, whatever their
+   * {@code @Timeout}.
    *
    * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
    */
@@ -50,16 +53,21 @@ final class Outer_EchoProxy {
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client} and waits for its reply.
+   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client} and waits
+   * for its reply.
    *
-   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
+   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
+   *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public StringValue echo(String client, StringValue request) {
     return Calls.await(echoAsync(client, request));
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client}. The future fails with a {@link StatusRuntimeException} when the call does; cancelling it cancels the call on the agent.
+   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client}.
+   *
+   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
+   * cancelling it cancels the call on the agent.
    */
   public CompletableFuture<StringValue> echoAsync(String client, StringValue request) {
     return clients.call(client, request, StringValue.parser(), timeoutOr(clients.defaultTimeout()));
@@ -73,14 +81,19 @@ final class Outer_EchoProxy {
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on every connected client; the future completes with one result per client once all have answered, failed or timed out.
+   * Calls {@link Outer.Echo#echo(StringValue)} on every connected client.
+   *
+   * <p>The future completes with one result per client once all have answered, failed
+   * or timed out; cancelling it cancels every call.
    */
   public CompletableFuture<List<Result<StringValue>>> echoAllAsync(StringValue request) {
     return clients.callAll(request, StringValue.parser(), timeoutOr(clients.defaultTimeout()));
   }
 
   /**
-   * A {@link Outer.Echo} whose methods call the client named {@code client} through this proxy: a method returning a message waits for the reply, one returning a future does not.
+   * An implementation of {@link Outer.Echo} whose methods call the client named {@code client}
+   * through this proxy: those returning a message wait for the reply, those returning a
+   * future do not.
    */
   public Outer.Echo forClient(String client) {
     return new BoundProxy(this, Objects.requireNonNull(client, "client"));
@@ -90,6 +103,9 @@ final class Outer_EchoProxy {
     return timeout != null ? timeout : declared;
   }
 
+  /**
+   * What {@link #forClient} returns: {@link Outer.Echo} bound to one client.
+   */
   private static final class BoundProxy implements Outer.Echo {
     private final Outer_EchoProxy proxy;
 

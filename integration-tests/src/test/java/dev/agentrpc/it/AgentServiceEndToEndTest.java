@@ -38,8 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated AgentFunctionsProxy and AgentFunctionsHandlers between a controller and two
- * agents, over the stream transport on Netty, 127.0.0.1. Every wait is bounded.
+ * The generated AgentFunctionsProxy and AgentFunctionsHandlers between a controller and two agents,
+ * over the stream transport on Netty, 127.0.0.1. Every wait is bounded.
  */
 class AgentServiceEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -85,7 +85,8 @@ class AgentServiceEndToEndTest {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     channels.add(channel);
-    HandlerRegistry registry = AgentFunctionsHandlers.register(new HandlerRegistry(), implementation);
+    HandlerRegistry registry =
+        AgentFunctionsHandlers.register(new HandlerRegistry(), implementation);
     agents.add(
         StreamClient.newBuilder(channel, name, registry)
             .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
@@ -174,7 +175,9 @@ class AgentServiceEndToEndTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-    assertThatThrownBy(() -> proxy.forClient("agent-z").sum(sum(1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+    assertThatThrownBy(
+            () ->
+                proxy.forClient("agent-z").sum(sum(1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(

@@ -13,17 +13,16 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Generates {@code XProxy} (the controller's typed calls) and {@code XHandlers} (the agent's
- * registration) for every {@code @AgentService} interface X, or compile errors saying what
- * to change.
+ * registration) for every {@code @AgentService} interface X, or compile errors saying what to
+ * change.
  *
- * <p>The work is done by {@code AgentServiceSteps}, an auto-common
- * {@code BasicAnnotationProcessor}, which defers interfaces using types that do not exist
- * yet to a later round. This class adds claiming the annotations, which
- * BasicAnnotationProcessor does not do, so that users compiling with {@code -Xlint:all
- * -Werror} get no "No processor claimed any of these annotations" warning: {@code
- * @AgentService}, {@code @Timeout}, and the {@code @Generated} on the files it writes, which
- * javac reports in the next round otherwise. As with any claiming processor, processors
- * that javac runs after this one are not offered these annotations.
+ * <p>The work is done by {@code AgentServiceSteps}, an auto-common {@code
+ * BasicAnnotationProcessor}, which defers interfaces using types that do not exist yet to a later
+ * round. This class adds claiming the annotations, which BasicAnnotationProcessor does not do, so
+ * that users compiling with {@code -Xlint:all -Werror} get no "No processor claimed any of these
+ * annotations" warning: {@code @AgentService}, {@code @Timeout}, and the {@code @Generated} on the
+ * files it writes, which javac reports in the next round otherwise. As with any claiming processor,
+ * processors that javac runs after this one are not offered these annotations.
  */
 @AutoService(Processor.class)
 public final class AgentServiceProcessor extends AbstractProcessor {

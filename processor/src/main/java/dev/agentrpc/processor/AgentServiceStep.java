@@ -14,8 +14,8 @@ import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
- * Processes each {@code @AgentService} type: validate, then model, then generate. A type
- * whose signatures use a type that does not exist yet is deferred to the next round.
+ * Processes each {@code @AgentService} type: validate, then model, then generate. A type whose
+ * signatures use a type that does not exist yet is deferred to the next round.
  */
 final class AgentServiceStep implements Step {
   private final AgentServiceValidator validator;
@@ -40,7 +40,8 @@ final class AgentServiceStep implements Step {
   }
 
   @Override
-  public Set<? extends Element> process(ImmutableSetMultimap<String, Element> elementsByAnnotation) {
+  public Set<? extends Element> process(
+      ImmutableSetMultimap<String, Element> elementsByAnnotation) {
     Set<Element> deferred = new HashSet<>();
     for (Element element : elementsByAnnotation.values()) {
       try {

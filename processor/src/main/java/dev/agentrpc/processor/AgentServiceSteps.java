@@ -6,8 +6,8 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Wires the pipeline: one step with its validator, model factory and writers. Its name
- * appears in auto-common's error for an interface whose types never resolve.
+ * Wires the pipeline: one step with its validator, model factory and writers. Its name appears in
+ * auto-common's error for an interface whose types never resolve.
  */
 final class AgentServiceSteps extends BasicAnnotationProcessor {
   private final ServiceGenerator.Wrapper wrapper;

@@ -16,8 +16,8 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Checks an {@code @AgentService} type against the rules generated code relies on, and
- * reports each broken rule on the element that breaks it, with what to write instead.
+ * Checks an {@code @AgentService} type against the rules generated code relies on, and reports each
+ * broken rule on the element that breaks it, with what to write instead.
  */
 final class AgentServiceValidator {
   /** Members of the generated proxy that service methods must not shadow. */
@@ -37,8 +37,11 @@ final class AgentServiceValidator {
   ValidationReport validate(Element element) {
     ValidationReport report = new ValidationReport();
     if (element.getKind() != ElementKind.INTERFACE) {
-      report.error(element, "AgentServiceNotInterface",
-          "@AgentService applies to interfaces only; declare " + element.getSimpleName()
+      report.error(
+          element,
+          "AgentServiceNotInterface",
+          "@AgentService applies to interfaces only; declare "
+              + element.getSimpleName()
               + " as an interface whose methods take and return protobuf messages");
       return report;
     }
@@ -57,17 +60,27 @@ final class AgentServiceValidator {
 
   private void validateType(TypeElement service, ValidationReport report) {
     if (!service.getTypeParameters().isEmpty()) {
-      report.error(service, "AgentServiceGenericInterface",
-          "@AgentService interfaces cannot have type parameters; declare " + service.getSimpleName()
-              + " without " + service.getTypeParameters() + " and use concrete protobuf message"
+      report.error(
+          service,
+          "AgentServiceGenericInterface",
+          "@AgentService interfaces cannot have type parameters; declare "
+              + service.getSimpleName()
+              + " without "
+              + service.getTypeParameters()
+              + " and use concrete protobuf message"
               + " types in its methods");
     }
     for (Element e = service; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
-        report.error(service, "AgentServicePrivate",
+        report.error(
+            service,
+            "AgentServicePrivate",
             "@AgentService interfaces cannot be private, nor nested in a private type, because the"
-                + " generated proxy and handlers in package " + elements.getPackageOf(service)
-                + " use them; make " + e.getSimpleName() + " package-private or public");
+                + " generated proxy and handlers in package "
+                + elements.getPackageOf(service)
+                + " use them; make "
+                + e.getSimpleName()
+                + " package-private or public");
         break;
       }
     }
@@ -79,17 +92,29 @@ final class AgentServiceValidator {
     DeclaredTimeout value = timeout.timeout();
     String written = "@Timeout(value = " + value.value() + ", unit = " + value.unit() + ")";
     if (value.value() <= 0) {
-      report.error(element, timeout.mirror(), "AgentServiceTimeout",
-          "@Timeout must be positive, but " + element.getSimpleName() + " has " + written
+      report.error(
+          element,
+          timeout.mirror(),
+          "AgentServiceTimeout",
+          "@Timeout must be positive, but "
+              + element.getSimpleName()
+              + " has "
+              + written
               + "; write a positive value, e.g. @Timeout(5) for five seconds");
       return;
     }
     try {
       Duration unused = value.toDuration();
     } catch (ArithmeticException e) {
-      report.error(element, timeout.mirror(), "AgentServiceTimeout",
-          "@Timeout must fit a java.time.Duration, but " + element.getSimpleName() + " has "
-              + written + "; write a shorter timeout");
+      report.error(
+          element,
+          timeout.mirror(),
+          "AgentServiceTimeout",
+          "@Timeout must fit a java.time.Duration, but "
+              + element.getSimpleName()
+              + " has "
+              + written
+              + "; write a shorter timeout");
     }
   }
 
@@ -103,10 +128,19 @@ final class AgentServiceValidator {
       TypeMirror request = method.type().getParameterTypes().get(0);
       ServiceMethod first = byRequest.putIfAbsent(types.erasure(request).toString(), method);
       if (first != null) {
-        report.error(on(service, method), "AgentServiceDuplicateRequest",
+        report.error(
+            on(service, method),
+            "AgentServiceDuplicateRequest",
             "@AgentService methods need distinct request types, because agents dispatch on the"
-                + " request's type; " + method.name() + " and " + first.name() + " both take "
-                + request + ". Give " + method.name() + " a request message of its own");
+                + " request's type; "
+                + method.name()
+                + " and "
+                + first.name()
+                + " both take "
+                + request
+                + ". Give "
+                + method.name()
+                + " a request message of its own");
       }
     }
   }
@@ -127,10 +161,18 @@ final class AgentServiceValidator {
                     .filter(owner -> !owner.equals(name))
                     .map(owner -> "the proxy methods generated for " + owner);
         if (clash.isPresent()) {
-          report.error(on(service, method), "AgentServiceNameClash",
+          report.error(
+              on(service, method),
+              "AgentServiceNameClash",
               "@AgentService method names must give distinct proxy method names, but the proxy"
-                  + " method " + generated + " generated for " + name + " clashes with "
-                  + clash.get() + "; rename " + name);
+                  + " method "
+                  + generated
+                  + " generated for "
+                  + name
+                  + " clashes with "
+                  + clash.get()
+                  + "; rename "
+                  + name);
           break;
         }
       }

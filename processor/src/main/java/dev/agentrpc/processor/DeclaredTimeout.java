@@ -20,8 +20,9 @@ record DeclaredTimeout(long value, TimeUnit unit) {
   CodeBlock toCode() {
     return switch (unit) {
       case NANOSECONDS -> CodeBlock.of("$T.ofNanos($L)", RuntimeNames.DURATION, literal());
-      case MICROSECONDS -> CodeBlock.of(
-          "$T.of($L, $T.MICROS)", RuntimeNames.DURATION, literal(), RuntimeNames.CHRONO_UNIT);
+      case MICROSECONDS ->
+          CodeBlock.of(
+              "$T.of($L, $T.MICROS)", RuntimeNames.DURATION, literal(), RuntimeNames.CHRONO_UNIT);
       case MILLISECONDS -> CodeBlock.of("$T.ofMillis($L)", RuntimeNames.DURATION, literal());
       case SECONDS -> CodeBlock.of("$T.ofSeconds($L)", RuntimeNames.DURATION, literal());
       case MINUTES -> CodeBlock.of("$T.ofMinutes($L)", RuntimeNames.DURATION, literal());

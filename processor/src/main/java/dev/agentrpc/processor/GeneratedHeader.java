@@ -9,8 +9,7 @@ import javax.lang.model.util.Elements;
 
 /** What every generated file shares: its declaration, {@code @Generated}, and the file. */
 final class GeneratedHeader {
-  static final ClassName GENERATED =
-      ClassName.get("javax.annotation.processing", "Generated");
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
   private final boolean generatedAvailable;
 
@@ -20,8 +19,8 @@ final class GeneratedHeader {
   }
 
   /**
-   * A final class named {@code name}, generated from {@code service}: public when the
-   * service is, annotated {@code @Generated} naming this processor.
+   * A final class named {@code name}, generated from {@code service}: public when the service is,
+   * annotated {@code @Generated} naming this processor.
    */
   TypeSpec.Builder classBuilder(ClassName name, ServiceModel service) {
     TypeSpec.Builder type = TypeSpec.classBuilder(name).addOriginatingElement(service.element());

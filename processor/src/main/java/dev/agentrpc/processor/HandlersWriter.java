@@ -33,9 +33,12 @@ final class HandlersWriter {
   private static MethodSpec register(ServiceModel service) {
     CodeBlock.Builder javadoc =
         CodeBlock.builder()
-            .add("Registers every method of {@code impl} in {@code registry}, under its request type:\n")
+            .add(
+                "Registers every method of {@code impl} in {@code registry}, under its request"
+                    + " type:\n")
             .add("\n<ul>\n");
-    CodeBlock.Builder chain = CodeBlock.builder().add("return $T.requireNonNull(registry, $S)", OBJECTS, "registry");
+    CodeBlock.Builder chain =
+        CodeBlock.builder().add("return $T.requireNonNull(registry, $S)", OBJECTS, "registry");
     for (MethodModel method : service.methods()) {
       javadoc.add(
           "  <li>{@link $T#$N($T)} serves {@link $T}$L\n",
@@ -53,7 +56,8 @@ final class HandlersWriter {
     javadoc
         .add("</ul>\n\n")
         .add("@return {@code registry}\n")
-        .add("@throws IllegalStateException if {@code registry} already serves one of these request types\n");
+        .add("@throws IllegalStateException if {@code registry} already serves one of these\n")
+        .add("    request types\n");
     return MethodSpec.methodBuilder("register")
         .addJavadoc(javadoc.build())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)

@@ -10,8 +10,8 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * Classifies the types in a service method's signature by name, so that the processor does
- * not depend on protobuf or gRPC.
+ * Classifies the types in a service method's signature by name, so that the processor does not
+ * depend on protobuf or gRPC.
  */
 final class MessageTypes {
   /** How a type in a signature stands. */
@@ -47,7 +47,9 @@ final class MessageTypes {
   /** Whether a method may declare it throws {@code type}: a StatusException or unchecked. */
   Kind allowedThrown(TypeMirror type) {
     for (String allowed :
-        new String[] {RuntimeNames.STATUS_EXCEPTION, "java.lang.RuntimeException", "java.lang.Error"}) {
+        new String[] {
+          RuntimeNames.STATUS_EXCEPTION, "java.lang.RuntimeException", "java.lang.Error"
+        }) {
       Kind kind = extendsNamed(type, allowed);
       if (kind != Kind.WRONG) {
         return kind;
@@ -57,8 +59,8 @@ final class MessageTypes {
   }
 
   /**
-   * Whether {@code type} is a declared type with a proper supertype (or itself) named
-   * {@code name}; WRONG for {@code name} itself, which is abstract or an interface here.
+   * Whether {@code type} is a declared type with a proper supertype (or itself) named {@code name};
+   * WRONG for {@code name} itself, which is abstract or an interface here.
    */
   private Kind extendsNamed(TypeMirror type, String name) {
     if (type.getKind() == TypeKind.ERROR) {

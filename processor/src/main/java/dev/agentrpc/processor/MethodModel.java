@@ -10,11 +10,15 @@ import java.util.Optional;
  * @param request the request message type, its only parameter
  * @param response the response message type (unwrapped from CompletableFuture when async)
  * @param async whether the method returns {@code CompletableFuture<response>}
- * @param timeoutConstant the proxy constant holding the method's declared timeout (its own,
- *     else its interface's); empty when neither declares one
+ * @param timeoutConstant the proxy constant holding the method's declared timeout (its own, else
+ *     its interface's); empty when neither declares one
  */
 record MethodModel(
-    String name, TypeName request, TypeName response, boolean async, Optional<String> timeoutConstant) {
+    String name,
+    TypeName request,
+    TypeName response,
+    boolean async,
+    Optional<String> timeoutConstant) {
 
   /** The proxy method waiting for one client's reply. */
   String blockingName() {

@@ -17,7 +17,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
 
@@ -38,15 +37,17 @@ final class ProxyWriter {
             .classBuilder(proxy, service)
             .addJavadoc(
                 "Calls the agents serving {@link $T} through {@link $T}.\n\n"
-                    + "<p>Immutable and thread-safe. Each call's timeout is, in order: the one given"
-                    + " to {@link #withTimeout}, the method's {@code @Timeout}, the interface's, or"
-                    + " {@link $T#defaultTimeout()}.\n",
+                    + "<p>Immutable and thread-safe. A call's timeout is the one given to\n"
+                    + "{@link #withTimeout}, else its method's {@code @Timeout}, else the interface's,"
+                    + " else\n"
+                    + "{@link $T#defaultTimeout()}.\n",
                 service.service(),
                 CLIENTS,
                 CLIENTS);
     for (Map.Entry<String, DeclaredTimeout> timeout : service.timeouts().entrySet()) {
       type.addField(
-          FieldSpec.builder(DURATION, timeout.getKey(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          FieldSpec.builder(
+                  DURATION, timeout.getKey(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
               .initializer(timeout.getValue().toCode())
               .build());
     }
@@ -64,9 +65,7 @@ final class ProxyWriter {
           .addMethod(all(service, method))
           .addMethod(allAsync(service, method));
     }
-    type.addMethod(forClient(service))
-        .addMethod(timeoutOr())
-        .addType(bound(service, proxy));
+    type.addMethod(forClient(service)).addMethod(timeoutOr()).addType(bound(service, proxy));
     return header.file(service, type.build());
   }
 
@@ -86,22 +85,25 @@ final class ProxyWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(proxy)
         .addParameter(CLIENTS, "clients")
-        .addStatement("return new $T($T.requireNonNull(clients, $S), null)", proxy, OBJECTS, "clients")
+        .addStatement(
+            "return new $T($T.requireNonNull(clients, $S), null)", proxy, OBJECTS, "clients")
         .build();
   }
 
   private static MethodSpec withTimeout(ClassName proxy) {
     return MethodSpec.methodBuilder("withTimeout")
         .addJavadoc(
-            "A copy of this proxy whose calls all time out after {@code timeout}, whatever their"
-                + " {@code @Timeout}.\n\n"
+            "A copy of this proxy whose calls all time out after {@code timeout}, whatever their\n"
+                + "{@code @Timeout}.\n\n"
                 + "@throws IllegalArgumentException if {@code timeout} is null, zero or negative\n")
         .addModifiers(Modifier.PUBLIC)
         .returns(proxy)
         .addParameter(DURATION, "timeout")
         .beginControlFlow("if (timeout == null || timeout.isZero() || timeout.isNegative())")
         .addStatement(
-            "throw new $T($S + timeout)", IllegalArgumentException.class, "timeout must be positive, was ")
+            "throw new $T($S + timeout)",
+            IllegalArgumentException.class,
+            "timeout must be positive, was ")
         .endControlFlow()
         .addStatement("return new $T(clients, timeout)", proxy)
         .build();
@@ -110,9 +112,11 @@ final class ProxyWriter {
   private static MethodSpec blocking(ServiceModel service, MethodModel method) {
     return MethodSpec.methodBuilder(method.blockingName())
         .addJavadoc(
-            "Calls {@link $L} on the client named {@code client} and waits for its reply.\n\n"
-                + "@throws $T with the call's status: NOT_FOUND when no such client is connected,"
-                + " DEADLINE_EXCEEDED after the timeout, or the status the agent failed with\n",
+            "Calls {@link $L} on the client named {@code client} and waits\n"
+                + "for its reply.\n\n"
+                + "@throws $T with the call's status: NOT_FOUND when no such client is\n"
+                + "    connected, DEADLINE_EXCEEDED after the timeout, or the status the agent"
+                + " failed with\n",
             link(service, method),
             STATUS_RUNTIME_EXCEPTION)
         .addModifiers(Modifier.PUBLIC)
@@ -126,8 +130,9 @@ final class ProxyWriter {
   private static MethodSpec async(ServiceModel service, MethodModel method) {
     return MethodSpec.methodBuilder(method.asyncName())
         .addJavadoc(
-            "Calls {@link $L} on the client named {@code client}. The future fails with a {@link"
-                + " $T} when the call does; cancelling it cancels the call on the agent.\n",
+            "Calls {@link $L} on the client named {@code client}.\n\n"
+                + "<p>The future fails with a {@link $T} when the call does;\n"
+                + "cancelling it cancels the call on the agent.\n",
             link(service, method),
             STATUS_RUNTIME_EXCEPTION)
         .addModifiers(Modifier.PUBLIC)
@@ -156,8 +161,10 @@ final class ProxyWriter {
   private static MethodSpec allAsync(ServiceModel service, MethodModel method) {
     return MethodSpec.methodBuilder(method.allAsyncName())
         .addJavadoc(
-            "Calls {@link $L} on every connected client; the future completes with one result per"
-                + " client once all have answered, failed or timed out.\n",
+            "Calls {@link $L} on every connected client.\n\n"
+                + "<p>The future completes with one result per client once all have answered,"
+                + " failed\n"
+                + "or timed out; cancelling it cancels every call.\n",
             link(service, method))
         .addModifiers(Modifier.PUBLIC)
         .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, results(method)))
@@ -170,14 +177,16 @@ final class ProxyWriter {
   private static MethodSpec forClient(ServiceModel service) {
     return MethodSpec.methodBuilder("forClient")
         .addJavadoc(
-            "A {@link $T} whose methods call the client named {@code client} through this proxy:"
-                + " a method returning a message waits for the reply, one returning a future does"
-                + " not.\n",
+            "An implementation of {@link $T} whose methods call the client named {@code client}\n"
+                + "through this proxy: those returning a message wait for the reply, those"
+                + " returning a\n"
+                + "future do not.\n",
             service.service())
         .addModifiers(Modifier.PUBLIC)
         .returns(service.service())
         .addParameter(String.class, "client")
-        .addStatement("return new $L(this, $T.requireNonNull(client, $S))", BOUND, OBJECTS, "client")
+        .addStatement(
+            "return new $L(this, $T.requireNonNull(client, $S))", BOUND, OBJECTS, "client")
         .build();
   }
 
@@ -194,6 +203,9 @@ final class ProxyWriter {
   private static TypeSpec bound(ServiceModel service, ClassName proxy) {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(BOUND)
+            .addJavadoc(
+                "What {@link #forClient} returns: {@link $T} bound to one client.\n",
+                service.service())
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addSuperinterface(service.service())
             .addField(proxy, "proxy", Modifier.PRIVATE, Modifier.FINAL)

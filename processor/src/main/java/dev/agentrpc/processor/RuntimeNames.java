@@ -3,8 +3,8 @@ package dev.agentrpc.processor;
 import com.palantir.javapoet.ClassName;
 
 /**
- * The types generated code refers to, by name: the processor never loads the runtime, gRPC
- * or protobuf, it only writes code that does.
+ * The types generated code refers to, by name: the processor never loads the runtime, gRPC or
+ * protobuf, it only writes code that does.
  */
 final class RuntimeNames {
   // dev.agentrpc.server: the controller side.

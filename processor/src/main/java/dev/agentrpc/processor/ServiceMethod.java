@@ -14,8 +14,8 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * An abstract method of a service interface, declared there or inherited, with its types as
- * seen from the interface (so a superinterface's type variables are substituted).
+ * An abstract method of a service interface, declared there or inherited, with its types as seen
+ * from the interface (so a superinterface's type variables are substituted).
  *
  * @param element the method
  * @param type its signature as a member of the service interface
@@ -26,9 +26,9 @@ record ServiceMethod(ExecutableElement element, ExecutableType type) {
       Set.of("equals(java.lang.Object)", "hashCode()", "toString()");
 
   /**
-   * The abstract methods of {@code service}, its own in declaration order then the inherited
-   * ones. Default, static and private methods are left out, and so are redeclared public
-   * methods of Object.
+   * The abstract methods of {@code service}, its own in declaration order then the inherited ones.
+   * Default, static and private methods are left out, and so are redeclared public methods of
+   * Object.
    */
   static List<ServiceMethod> of(TypeElement service, Types types, Elements elements) {
     List<ExecutableElement> candidates =

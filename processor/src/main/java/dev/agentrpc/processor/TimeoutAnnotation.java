@@ -10,8 +10,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.VariableElement;
 
 /**
- * A {@code @Timeout} annotation read from its mirror: the processor never instantiates
- * annotations.
+ * A {@code @Timeout} annotation read from its mirror: the processor never instantiates annotations.
  *
  * @param mirror the annotation, where errors about it are reported
  * @param timeout its value
@@ -24,8 +23,9 @@ record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
         .toJavaUtil()
         .map(
             mirror -> {
-              long value = ((Number) AnnotationMirrors.getAnnotationValue(mirror, "value").getValue())
-                  .longValue();
+              long value =
+                  ((Number) AnnotationMirrors.getAnnotationValue(mirror, "value").getValue())
+                      .longValue();
               VariableElement unit =
                   (VariableElement) AnnotationMirrors.getAnnotationValue(mirror, "unit").getValue();
               return new TimeoutAnnotation(

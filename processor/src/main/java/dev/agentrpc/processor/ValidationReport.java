@@ -8,8 +8,8 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
 /**
- * What validating one {@code @AgentService} interface found: errors, each attached to the
- * element (and annotation) it is about, or that a type it needs does not exist yet.
+ * What validating one {@code @AgentService} interface found: errors, each attached to the element
+ * (and annotation) it is about, or that a type it needs does not exist yet.
  */
 final class ValidationReport {
   private final List<Item> errors = new ArrayList<>();

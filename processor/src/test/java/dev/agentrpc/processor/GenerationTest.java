@@ -15,8 +15,7 @@ class GenerationTest {
     return javac()
         .withProcessors(new AgentServiceProcessor())
         .withOptions("-Xlint:all", "-Werror")
-        .compile(
-            List.of(resources).stream().map(JavaFileObjects::forResource).toList());
+        .compile(List.of(resources).stream().map(JavaFileObjects::forResource).toList());
   }
 
   @Test
@@ -35,5 +34,26 @@ class GenerationTest {
     assertThat(compilation).succeededWithoutWarnings();
     Goldens.assertGenerated(compilation, "test.Outer_EchoProxy");
     Goldens.assertGenerated(compilation, "test.Outer_EchoHandlers");
+  }
+
+  @Test
+  void inheritedAndOverloadedMethodsAreServedAndUncheckedExceptionsAllowed() {
+    Compilation compilation = compile("good/test/Extended.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    Goldens.assertGenerated(compilation, "test.ExtendedProxy");
+    Goldens.assertGenerated(compilation, "test.ExtendedHandlers");
+  }
+
+  @Test
+  void messagesNamedLikeTheRuntimesTypesDoNotClash() {
+    // test.clash.{Clients,Result,Duration}: protoc's output for src/test/proto/clash.proto.
+    Compilation compilation = compile("clash/Clashing.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("test.clash.ClashingProxy")
+        .contentsAsUtf8String()
+        .contains("public List<dev.agentrpc.server.Result<Result>> runAll(Clients request) {");
   }
 }

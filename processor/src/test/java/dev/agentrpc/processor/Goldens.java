@@ -13,9 +13,9 @@ import java.nio.file.Paths;
 import javax.tools.JavaFileObject;
 
 /**
- * Compares generated sources with {@code src/test/resources/expected/}. Run the tests with
- * {@code -Dagentrpc.updateGoldens=true} (or {@code AGENTRPC_UPDATE_GOLDENS=true}) to rewrite
- * the goldens from what the processor generates now, then review the diff.
+ * Compares generated sources with {@code src/test/resources/expected/}. Run the tests with {@code
+ * -Dagentrpc.updateGoldens=true} (or {@code AGENTRPC_UPDATE_GOLDENS=true}) to rewrite the goldens
+ * from what the processor generates now, then review the diff.
  */
 final class Goldens {
   private static final Path EXPECTED = Paths.get("src", "test", "resources", "expected");
@@ -28,9 +28,7 @@ final class Goldens {
     if (updating()) {
       write(path, compilation);
     }
-    assertThat(compilation)
-        .generatedSourceFile(qualifiedName)
-        .hasSourceEquivalentTo(golden(path));
+    assertThat(compilation).generatedSourceFile(qualifiedName).hasSourceEquivalentTo(golden(path));
   }
 
   private static JavaFileObject golden(String path) {
@@ -49,7 +47,8 @@ final class Goldens {
 
   private static void write(String path, Compilation compilation) {
     JavaFileObject generated =
-        compilation.generatedSourceFile(path.replace('/', '.').replaceAll("\\.java$", ""))
+        compilation
+            .generatedSourceFile(path.replace('/', '.').replaceAll("\\.java$", ""))
             .orElseThrow(() -> new AssertionError("not generated: " + path));
     try {
       Path golden = EXPECTED.resolve(path);

@@ -1,7 +1,7 @@
 package dev.agentrpc.processor;
 
-import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
@@ -89,8 +89,8 @@ class RoundsTest {
   }
 
   /**
-   * Writes {@code test.LaterProto} in the first round: protoc's output for
-   * {@code deferred/later.proto}, a real concrete protobuf message.
+   * Writes {@code test.LaterProto} in the first round: protoc's output for {@code
+   * deferred/later.proto}, a real concrete protobuf message.
    */
   static final class GeneratesLaterProto extends AbstractProcessor {
     private boolean written;
@@ -110,7 +110,8 @@ class RoundsTest {
       if (!written) {
         written = true;
         try (InputStream in = RoundsTest.class.getResourceAsStream("/deferred/LaterProto.java");
-            Writer out = processingEnv.getFiler().createSourceFile("test.LaterProto").openWriter()) {
+            Writer out =
+                processingEnv.getFiler().createSourceFile("test.LaterProto").openWriter()) {
           out.write(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -1,0 +1,14 @@
+package test.clash;
+
+import dev.agentrpc.annotations.AgentService;
+import dev.agentrpc.annotations.Timeout;
+import java.util.concurrent.CompletableFuture;
+
+/** Its messages share simple names with Clients, Result and Duration of the generated code. */
+@AgentService
+@Timeout(1)
+public interface Clashing {
+  Result run(Clients request);
+
+  CompletableFuture<Duration> measure(Result request);
+}
