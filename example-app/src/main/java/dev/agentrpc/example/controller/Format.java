@@ -1,10 +1,9 @@
 package dev.agentrpc.example.controller;
 
+import dev.agentrpc.server.Calls;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** How the console and the demo show latencies, sizes and failures. */
@@ -59,14 +58,10 @@ public final class Format {
   /** The status a failed call ended with: its own, or CANCELLED for a cancelled future. */
   public static Status statusOf(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
+    if (t instanceof ExecutionException && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof CancellationException) {
-      return Status.CANCELLED.withDescription("cancelled by the caller");
-    }
-    return Status.fromThrowable(t);
+    return Calls.statusOf(t);
   }
 
   /** e.g. "DEADLINE_EXCEEDED: the call timed out after 300 ms". */
