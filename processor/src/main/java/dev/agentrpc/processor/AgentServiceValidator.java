@@ -1,11 +1,8 @@
 package dev.agentrpc.processor;
 
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -17,7 +14,8 @@ import javax.lang.model.util.Types;
 
 /**
  * Checks an {@code @AgentService} type against the rules generated code relies on, and reports each
- * broken rule on the element that breaks it, with what to write instead.
+ * broken rule on the element that breaks it, with what to write instead. Each method is checked by
+ * a {@link MethodValidator}; this class checks the type and the methods together.
  */
 final class AgentServiceValidator {
   /** Members of the generated proxy that service methods must not shadow. */
@@ -40,9 +38,10 @@ final class AgentServiceValidator {
       report.error(
           element,
           "AgentServiceNotInterface",
-          "@AgentService applies to interfaces only; declare "
-              + element.getSimpleName()
-              + " as an interface whose methods take and return protobuf messages");
+          String.format(
+              "@AgentService applies to interfaces only; declare %s as an interface whose"
+                  + " methods take and return protobuf messages",
+              element.getSimpleName()));
       return report;
     }
     TypeElement service = (TypeElement) element;
@@ -63,59 +62,25 @@ final class AgentServiceValidator {
       report.error(
           service,
           "AgentServiceGenericInterface",
-          "@AgentService interfaces cannot have type parameters; declare "
-              + service.getSimpleName()
-              + " without "
-              + service.getTypeParameters()
-              + " and use concrete protobuf message"
-              + " types in its methods");
+          String.format(
+              "@AgentService interfaces cannot have type parameters; declare %s without %s and"
+                  + " use concrete protobuf message types in its methods",
+              service.getSimpleName(), service.getTypeParameters()));
     }
     for (Element e = service; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
         report.error(
             service,
             "AgentServicePrivate",
-            "@AgentService interfaces cannot be private, nor nested in a private type, because the"
-                + " generated proxy and handlers in package "
-                + elements.getPackageOf(service)
-                + " use them; make "
-                + e.getSimpleName()
-                + " package-private or public");
+            String.format(
+                "@AgentService interfaces cannot be private, nor nested in a private type,"
+                    + " because the generated proxy and handlers in package %s use them; make %s"
+                    + " package-private or public",
+                elements.getPackageOf(service), e.getSimpleName()));
         break;
       }
     }
-    TimeoutAnnotation.on(service).ifPresent(t -> validateTimeout(service, t, report));
-  }
-
-  /** Reports a {@code @Timeout} on {@code element} that is not a positive Duration. */
-  static void validateTimeout(Element element, TimeoutAnnotation timeout, ValidationReport report) {
-    DeclaredTimeout value = timeout.timeout();
-    String written = "@Timeout(value = " + value.value() + ", unit = " + value.unit() + ")";
-    if (value.value() <= 0) {
-      report.error(
-          element,
-          timeout.mirror(),
-          "AgentServiceTimeout",
-          "@Timeout must be positive, but "
-              + element.getSimpleName()
-              + " has "
-              + written
-              + "; write a positive value, e.g. @Timeout(5) for five seconds");
-      return;
-    }
-    try {
-      Duration unused = value.toDuration();
-    } catch (ArithmeticException e) {
-      report.error(
-          element,
-          timeout.mirror(),
-          "AgentServiceTimeout",
-          "@Timeout must fit a java.time.Duration, but "
-              + element.getSimpleName()
-              + " has "
-              + written
-              + "; write a shorter timeout");
-    }
+    TimeoutAnnotation.on(service).ifPresent(timeout -> timeout.validate(service, report));
   }
 
   private void validateRequestsDistinct(
@@ -123,7 +88,7 @@ final class AgentServiceValidator {
     Map<String, ServiceMethod> byRequest = new HashMap<>();
     for (ServiceMethod method : methods) {
       if (method.type().getParameterTypes().size() != 1) {
-        continue;
+        continue; // reported already
       }
       TypeMirror request = method.type().getParameterTypes().get(0);
       ServiceMethod first = byRequest.putIfAbsent(types.erasure(request).toString(), method);
@@ -131,48 +96,40 @@ final class AgentServiceValidator {
         report.error(
             on(service, method),
             "AgentServiceDuplicateRequest",
-            "@AgentService methods need distinct request types, because agents dispatch on the"
-                + " request's type; "
-                + method.name()
-                + " and "
-                + first.name()
-                + " both take "
-                + request
-                + ". Give "
-                + method.name()
-                + " a request message of its own");
+            String.format(
+                "@AgentService methods need distinct request types, because agents dispatch on"
+                    + " the request's type; %s and %s both take %s. Give %1$s a request message"
+                    + " of its own",
+                method.name(), first.name(), request));
       }
     }
   }
 
   private void validateNamesDistinct(
       TypeElement service, List<ServiceMethod> methods, ValidationReport report) {
-    Map<String, String> ownerOfGeneratedName = new LinkedHashMap<>();
+    // Overloads share their generated names legitimately: the parameter types differ.
+    Map<String, String> ownerOfName = new HashMap<>();
     for (ServiceMethod method : methods) {
-      ownerOfGeneratedName.put(method.name(), method.name());
+      ownerOfName.put(method.name(), method.name());
     }
     for (ServiceMethod method : methods) {
       String name = method.name();
       for (String generated : List.of(name, name + "Async", name + "All", name + "AllAsync")) {
-        Optional<String> clash =
+        String owner = ownerOfName.putIfAbsent(generated, name);
+        String clash =
             PROXY_MEMBERS.contains(generated)
-                ? Optional.of("the proxy's own " + generated + " method")
-                : Optional.ofNullable(ownerOfGeneratedName.putIfAbsent(generated, name))
-                    .filter(owner -> !owner.equals(name))
-                    .map(owner -> "the proxy methods generated for " + owner);
-        if (clash.isPresent()) {
+                ? "the proxy's own " + generated + " method"
+                : owner != null && !owner.equals(name)
+                    ? "the proxy methods generated for " + owner
+                    : null;
+        if (clash != null) {
           report.error(
               on(service, method),
               "AgentServiceNameClash",
-              "@AgentService method names must give distinct proxy method names, but the proxy"
-                  + " method "
-                  + generated
-                  + " generated for "
-                  + name
-                  + " clashes with "
-                  + clash.get()
-                  + "; rename "
-                  + name);
+              String.format(
+                  "@AgentService method names must give distinct proxy method names, but the"
+                      + " proxy method %s generated for %s clashes with %s; rename %2$s",
+                  generated, name, clash));
           break;
         }
       }

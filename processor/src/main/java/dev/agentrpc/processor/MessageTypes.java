@@ -30,9 +30,12 @@ final class MessageTypes {
     this.types = types;
   }
 
-  /** Whether {@code type} is a class extending com.google.protobuf.Message, not abstract. */
+  /**
+   * Whether {@code type} is a class implementing com.google.protobuf.Message, neither abstract nor
+   * generic: a message class protoc generates.
+   */
   Kind concreteMessage(TypeMirror type) {
-    Kind hierarchy = extendsNamed(type, RuntimeNames.MESSAGE);
+    Kind hierarchy = inHierarchy(type, RuntimeNames.MESSAGE);
     if (hierarchy != Kind.OK) {
       return hierarchy;
     }
@@ -50,7 +53,7 @@ final class MessageTypes {
         new String[] {
           RuntimeNames.STATUS_EXCEPTION, "java.lang.RuntimeException", "java.lang.Error"
         }) {
-      Kind kind = extendsNamed(type, allowed);
+      Kind kind = inHierarchy(type, allowed);
       if (kind != Kind.WRONG) {
         return kind;
       }
@@ -58,23 +61,7 @@ final class MessageTypes {
     return Kind.WRONG;
   }
 
-  /**
-   * Whether {@code type} is a declared type with a proper supertype (or itself) named {@code name};
-   * WRONG for {@code name} itself, which is abstract or an interface here.
-   */
-  private Kind extendsNamed(TypeMirror type, String name) {
-    if (type.getKind() == TypeKind.ERROR) {
-      return Kind.UNRESOLVED;
-    }
-    if (type.getKind() != TypeKind.DECLARED) {
-      return Kind.WRONG;
-    }
-    if (nameOf(type).equals(name) && name.equals(RuntimeNames.MESSAGE)) {
-      return Kind.WRONG;
-    }
-    return inHierarchy(type, name);
-  }
-
+  /** Whether {@code type} or one of its supertypes is named {@code name}. */
   private Kind inHierarchy(TypeMirror type, String name) {
     if (type.getKind() == TypeKind.ERROR) {
       return Kind.UNRESOLVED;

@@ -38,8 +38,8 @@ final class ProxyWriter {
             .addJavadoc(
                 "Calls the agents serving {@link $T} through {@link $T}.\n\n"
                     + "<p>Immutable and thread-safe. A call's timeout is the one given to\n"
-                    + "{@link #withTimeout}, else its method's {@code @Timeout}, else the interface's,"
-                    + " else\n"
+                    + "{@link #withTimeout}, else its method's {@code @Timeout}, else the"
+                    + " interface's, else\n"
                     + "{@link $T#defaultTimeout()}.\n",
                 service.service(),
                 CLIENTS,

@@ -12,7 +12,8 @@ import javax.lang.model.element.TypeElement;
  *
  * @param element the interface, the originating element of every generated file
  * @param service the interface's name
- * @param isPublic whether the interface, and so the generated classes, are public
+ * @param isPublic whether every package can use the interface: then the generated classes are
+ *     public too
  * @param timeouts the proxy's timeout constants by name, in declaration order
  * @param methods the abstract methods, in declaration order
  */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
@@ -28,28 +29,35 @@ final class ServiceModelFactory {
   }
 
   ServiceModel create(TypeElement service) {
-    Map<String, DeclaredTimeout> timeouts = new LinkedHashMap<>();
-    Optional<String> serviceTimeout =
-        TimeoutAnnotation.on(service)
-            .map(
-                t -> {
-                  timeouts.put(SERVICE_TIMEOUT, t.timeout());
-                  return SERVICE_TIMEOUT;
-                });
+    Optional<DeclaredTimeout> serviceTimeout =
+        TimeoutAnnotation.on(service).map(TimeoutAnnotation::timeout);
+    Map<String, DeclaredTimeout> methodTimeouts = new LinkedHashMap<>();
     List<MethodModel> methods = new ArrayList<>();
     for (ServiceMethod method : ServiceMethod.of(service, types, elements)) {
       Optional<String> timeout =
           TimeoutAnnotation.on(method.element())
-              .map(t -> addConstant(timeouts, constantName(method.name()), t.timeout()))
-              .or(() -> serviceTimeout);
+              .map(t -> addConstant(methodTimeouts, constantName(method.name()), t.timeout()))
+              .or(() -> serviceTimeout.map(t -> SERVICE_TIMEOUT));
       methods.add(method(method, timeout));
     }
+    // The interface's timeout first, and only when a method uses it.
+    Map<String, DeclaredTimeout> timeouts = new LinkedHashMap<>();
+    if (methods.stream().anyMatch(m -> m.timeoutConstant().equals(Optional.of(SERVICE_TIMEOUT)))) {
+      timeouts.put(SERVICE_TIMEOUT, serviceTimeout.orElseThrow());
+    }
+    timeouts.putAll(methodTimeouts);
     return new ServiceModel(
-        service,
-        ClassName.get(service),
-        service.getModifiers().contains(Modifier.PUBLIC),
-        timeouts,
-        methods);
+        service, ClassName.get(service), isEffectivelyPublic(service), timeouts, methods);
+  }
+
+  /** Whether code in any package can use {@code service}: it and its enclosing types are public. */
+  private static boolean isEffectivelyPublic(TypeElement service) {
+    for (Element e = service; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private MethodModel method(ServiceMethod method, Optional<String> timeoutConstant) {
@@ -67,11 +75,14 @@ final class ServiceModelFactory {
         timeoutConstant);
   }
 
-  /** Adds a constant named {@code name}, or {@code name_2}... when taken (overloads). */
+  /**
+   * Adds a constant named {@code name}, or {@code name_2}... when taken (overloads), never named
+   * like the interface's.
+   */
   private static String addConstant(
       Map<String, DeclaredTimeout> timeouts, String name, DeclaredTimeout timeout) {
     String unique = name;
-    for (int i = 2; timeouts.containsKey(unique); i++) {
+    for (int i = 2; timeouts.containsKey(unique) || unique.equals(SERVICE_TIMEOUT); i++) {
       unique = name + "_" + i;
     }
     timeouts.put(unique, timeout);

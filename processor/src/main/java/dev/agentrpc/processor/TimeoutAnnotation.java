@@ -33,4 +33,32 @@ record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
                   new DeclaredTimeout(value, TimeUnit.valueOf(unit.getSimpleName().toString())));
             });
   }
+
+  /** Reports on {@code element} (at this annotation) unless the timeout is a positive Duration. */
+  void validate(Element element, ValidationReport report) {
+    String written =
+        String.format("@Timeout(value = %d, unit = %s)", timeout.value(), timeout.unit());
+    if (timeout.value() <= 0) {
+      report.error(
+          element,
+          mirror,
+          "AgentServiceTimeout",
+          String.format(
+              "@Timeout must be positive, but %s has %s; write a positive value, e.g. @Timeout(5)"
+                  + " for five seconds",
+              element.getSimpleName(), written));
+      return;
+    }
+    try {
+      timeout.toDuration();
+    } catch (ArithmeticException e) {
+      report.error(
+          element,
+          mirror,
+          "AgentServiceTimeout",
+          String.format(
+              "@Timeout must fit a java.time.Duration, but %s has %s; write a shorter timeout",
+              element.getSimpleName(), written));
+    }
+  }
 }
