@@ -47,7 +47,12 @@ public final class Bench {
   }
 
   /** One measured figure. */
-  record Row(String benchmark, String method, Map<String, String> params, Result<?> primary) {
+  record Row(
+      String benchmark,
+      String method,
+      Map<String, String> params,
+      Result<?> primary,
+      Map<String, Result> secondary) {
     String key(String otherMethod, String... overrides) {
       Map<String, String> p = new LinkedHashMap<>(params);
       for (int i = 0; i < overrides.length; i += 2) {
@@ -85,7 +90,8 @@ public final class Bench {
       for (String name : params.getParamsKeys()) {
         p.put(name, params.getParam(name));
       }
-      rows.add(new Row(clazz, full.substring(dot + 1), p, run.getPrimaryResult()));
+      rows.add(
+          new Row(clazz, full.substring(dot + 1), p, run.getPrimaryResult(), run.getSecondaryResults()));
     }
     rows.sort(
         Comparator.comparing(Row::benchmark)
@@ -134,6 +140,14 @@ public final class Bench {
     }
     out.append(" contender |");
     out.append(latency ? " p50 | p99 | mean |" : " calls/s | ± (99.9%) |");
+    boolean alloc = mine.get(0).secondary().containsKey(ALLOC);
+    boolean cpu = mine.get(0).secondary().containsKey(CPU);
+    if (alloc) {
+      out.append(" alloc B/call |");
+    }
+    if (cpu) {
+      out.append(" CPU µs/call |");
+    }
     out.append(" vs ").append(anchor).append(" |");
     if (limit != null) {
       out.append(" vs ").append(limit).append(" |");
@@ -142,7 +156,9 @@ public final class Bench {
       out.append(" vs ").append(crossAnchor.replace('@', ' ')).append(" |");
     }
     out.append("\n|");
-    int columns = paramNames.size() + 1 + (latency ? 3 : 2) + 1 + (limit != null ? 1 : 0) + (crossAnchor != null ? 1 : 0);
+    int columns =
+        paramNames.size() + 1 + (latency ? 3 : 2) + 1 + (limit != null ? 1 : 0)
+            + (crossAnchor != null ? 1 : 0) + (alloc ? 1 : 0) + (cpu ? 1 : 0);
     out.append("---|".repeat(columns)).append('\n');
     for (Row row : mine) {
       out.append('|');
@@ -159,6 +175,12 @@ public final class Bench {
         out.append(' ').append(number(row.primary().getScore())).append(" |");
         out.append(' ').append(number(row.primary().getScoreError())).append(" |");
       }
+      if (alloc) {
+        out.append(' ').append(secondary(row, ALLOC)).append(" |");
+      }
+      if (cpu) {
+        out.append(' ').append(secondary(row, CPU)).append(" |");
+      }
       out.append(' ').append(ratio(row, byKey.get(row.key(anchor)))).append(" |");
       if (limit != null) {
         out.append(' ').append(ratio(row, byKey.get(row.key(limit)))).append(" |");
@@ -172,6 +194,14 @@ public final class Bench {
     out.append('\n')
         .append(latency ? "Ratios compare p50s: below 1.00 is faster than the anchor.\n\n"
             : "Ratios compare throughputs: above 1.00 is faster than the anchor.\n\n");
+  }
+
+  private static final String ALLOC = "gc.alloc.rate.norm";
+  private static final String CPU = "cpu.us/op";
+
+  private static String secondary(Row row, String name) {
+    Result<?> result = row.secondary().get(name);
+    return result == null ? "n/a" : number(result.getScore());
   }
 
   private static String ratio(Row row, Row anchor) {

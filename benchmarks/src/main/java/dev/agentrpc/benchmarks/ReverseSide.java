@@ -3,7 +3,6 @@ package dev.agentrpc.benchmarks;
 import dev.agentrpc.benchmarks.proto.EchoRequest;
 import dev.agentrpc.benchmarks.proto.EchoResponse;
 import dev.agentrpc.client.HandlerRegistry;
-import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.Result;
 import dev.agentrpc.transport.stream.StreamClient;
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReverseSide implements AutoCloseable {
   private final Clients clients = Clients.create();
+  private final EchoAgentProxy proxy = EchoAgentProxy.of(clients).withTimeout(Echo.TIMEOUT);
   private final Server server;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<StreamClient> agents = new ArrayList<>();
@@ -73,8 +73,7 @@ public final class ReverseSide implements AutoCloseable {
   }
 
   static HandlerRegistry registry() {
-    EchoAgent impl = new EchoAgent.Impl();
-    return new HandlerRegistry().register(EchoRequest.getDefaultInstance(), impl::echo);
+    return EchoAgentHandlers.register(new HandlerRegistry(), new EchoAgent.Impl());
   }
 
   public static String name(int i) {
@@ -85,17 +84,19 @@ public final class ReverseSide implements AutoCloseable {
     return clients;
   }
 
-  /** One blocking reverse call, as a typed proxy makes it. */
+  /** One blocking reverse call through the generated typed proxy. */
   public EchoResponse call(String agent, EchoRequest request) {
-    return Calls.await(callAsync(agent, request));
+    return proxy.echo(agent, request);
   }
 
+  /** One asynchronous reverse call through the generated typed proxy. */
   public CompletableFuture<EchoResponse> callAsync(String agent, EchoRequest request) {
-    return clients.call(agent, request, EchoResponse.parser(), Echo.TIMEOUT);
+    return proxy.echoAsync(agent, request);
   }
 
+  /** One call to every connected agent through the generated typed proxy. */
   public List<Result<EchoResponse>> callAll(EchoRequest request) {
-    return Calls.await(clients.callAll(request, EchoResponse.parser(), Echo.TIMEOUT));
+    return proxy.echoAll(request);
   }
 
   private void awaitJoined(int count) throws InterruptedException {
