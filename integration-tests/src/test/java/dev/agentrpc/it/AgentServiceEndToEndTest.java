@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,24 @@ class AgentServiceEndToEndTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     CompletableFuture<HangReply> onAgent =
         implementations.get("agent-a").hanging().poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(onAgent).as("the agent received the call").isNotNull();
+    assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("the agent's work is cancelled")
+        .isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void withTimeoutOverridesTheMethodTimeoutAndCancellingEndsTheCallOnTheAgent() throws Exception {
+    CompletableFuture<HangReply> call =
+        proxy
+            .withTimeout(Duration.ofSeconds(30))
+            .hangAsync("agent-b", HangRequest.getDefaultInstance());
+
+    // Well past the method's 200 ms, the call is still waiting for the agent.
+    assertThatThrownBy(() -> call.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+    call.cancel(false);
+    CompletableFuture<HangReply> onAgent =
+        implementations.get("agent-b").hanging().poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(onAgent).as("the agent received the call").isNotNull();
     assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .as("the agent's work is cancelled")
