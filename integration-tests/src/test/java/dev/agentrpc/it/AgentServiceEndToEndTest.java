@@ -162,12 +162,7 @@ class AgentServiceEndToEndTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     // The method's 200 ms applied, not the interface's 5 s.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
-    CompletableFuture<HangReply> onAgent =
-        implementations.get("agent-a").hanging().poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(onAgent).as("the agent received the call").isNotNull();
-    assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-        .as("the agent's work is cancelled")
-        .isInstanceOf(CancellationException.class);
+    assertHangCancelledOn("agent-a");
   }
 
   @Test
@@ -180,12 +175,7 @@ class AgentServiceEndToEndTest {
     // Well past the method's 200 ms, the call is still waiting for the agent.
     assertThatThrownBy(() -> call.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
     call.cancel(false);
-    CompletableFuture<HangReply> onAgent =
-        implementations.get("agent-b").hanging().poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(onAgent).as("the agent received the call").isNotNull();
-    assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-        .as("the agent's work is cancelled")
-        .isInstanceOf(CancellationException.class);
+    assertHangCancelledOn("agent-b");
   }
 
   @Test
@@ -213,6 +203,16 @@ class AgentServiceEndToEndTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).isEqualTo("nothing to echo");
             });
+  }
+
+  /** Asserts {@code agent} received a hang call and saw its work cancelled. */
+  private void assertHangCancelledOn(String agent) throws InterruptedException {
+    CompletableFuture<HangReply> onAgent =
+        implementations.get(agent).hanging().poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(onAgent).as("%s received the call", agent).isNotNull();
+    assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("%s's work is cancelled", agent)
+        .isInstanceOf(CancellationException.class);
   }
 
   private static EchoRequest echo(String text) {
