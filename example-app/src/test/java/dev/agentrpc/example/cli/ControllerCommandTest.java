@@ -88,8 +88,8 @@ class ControllerCommandTest {
     CapturedOutput out = new CapturedOutput();
     commandLine.setOut(new PrintWriter(out, true));
     ControllerCommand controller = commandLine.getSubcommands().get("controller").getCommand();
-    controller.in = new java.io.ByteArrayInputStream("list\n".getBytes(Charset.defaultCharset()));
+    controller.in = new java.io.ByteArrayInputStream("list\nall echo\n".getBytes(Charset.defaultCharset()));
     assertThat(commandLine.execute("controller", "--port", "0")).isZero();
-    assertThat(out.toString()).contains("no agents connected");
+    assertThat(out.toString()).contains("no agents connected\nno agents connected\n").doesNotContain("bye");
   }
 }

@@ -91,6 +91,16 @@ class ConsoleTest {
   }
 
   @Test
+  void aTableMixesAnswersAndFailures() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("agent-a").resolve("only-here"));
+    String output = run("all listDir {\"path\": \"only-here\"}");
+    assertThat(output)
+        .containsPattern("agent-a\\s+OK\\s+[0-9.]+ m?s\\s+\\{\"path\":\"only-here\"}")
+        .containsPattern("agent-b\\s+NOT_FOUND\\s+[0-9.]+ m?s\\s+'only-here' does not exist below the agent's root")
+        .contains("1 of 2 agents answered");
+  }
+
+  @Test
   void showsAnExpiredDeadline() throws Exception {
     List<Operation> quick = Operations.of(fleet.proxy().withTimeout(Duration.ofMillis(200)));
     assertThat(run(quick, "call agent-a sleep {\"millis\": 10000}"))
