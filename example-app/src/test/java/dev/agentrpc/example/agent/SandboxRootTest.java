@@ -84,6 +84,15 @@ class SandboxRootTest {
   }
 
   @Test
+  void aSiblingWhoseNameStartsLikeTheRootIsOutside() throws IOException {
+    Path sibling = Files.createDirectories(temp.resolve("root-backup"));
+    Files.writeString(sibling.resolve("old.txt"), "old");
+    Files.createSymbolicLink(root.resolve("backup"), sibling);
+
+    assertRefused(() -> agent.listDir(ListDirRequest.newBuilder().setPath("backup").build()), Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
   void listsSymlinksWithoutFollowingThemAndFollowsOnesThatStayInside() throws Exception {
     Files.createSymbolicLink(root.resolve("escape"), outside);
     Files.createSymbolicLink(root.resolve("latest"), root.resolve("logs/2026"));
