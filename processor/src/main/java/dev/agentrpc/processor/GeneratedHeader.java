@@ -2,8 +2,10 @@ package dev.agentrpc.processor;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.util.Elements;
 
@@ -20,7 +22,8 @@ final class GeneratedHeader {
 
   /**
    * A final class named {@code name}, generated from {@code service}: public when the service is,
-   * annotated {@code @Generated} naming this processor.
+   * annotated {@code @Generated} naming this processor, and {@code @SuppressWarnings} only when
+   * naming a deprecated element would warn.
    */
   TypeSpec.Builder classBuilder(ClassName name, ServiceModel service) {
     TypeSpec.Builder type = TypeSpec.classBuilder(name).addOriginatingElement(service.element());
@@ -28,6 +31,16 @@ final class GeneratedHeader {
       type.addAnnotation(
           AnnotationSpec.builder(GENERATED)
               .addMember("value", "$S", AgentServiceProcessor.class.getCanonicalName())
+              .build());
+    }
+    List<String> suppressed = service.suppressedWarnings();
+    if (!suppressed.isEmpty()) {
+      // One line, as a person writes it, rather than JavaPoet's one value per line.
+      CodeBlock values =
+          suppressed.stream().map(w -> CodeBlock.of("$S", w)).collect(CodeBlock.joining(", "));
+      type.addAnnotation(
+          AnnotationSpec.builder(SuppressWarnings.class)
+              .addMember("value", suppressed.size() == 1 ? values : CodeBlock.of("{$L}", values))
               .build());
     }
     if (service.isPublic()) {

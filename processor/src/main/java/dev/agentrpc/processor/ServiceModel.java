@@ -16,17 +16,21 @@ import javax.lang.model.element.TypeElement;
  *     public too
  * @param timeouts the proxy's timeout constants by name, in declaration order
  * @param methods the abstract methods, in declaration order
+ * @param suppressedWarnings what generated classes suppress: the deprecation warnings naming the
+ *     interface, its methods and messages would raise; usually none
  */
 record ServiceModel(
     TypeElement element,
     ClassName service,
     boolean isPublic,
     Map<String, DeclaredTimeout> timeouts,
-    List<MethodModel> methods) {
+    List<MethodModel> methods,
+    List<String> suppressedWarnings) {
 
   ServiceModel {
     timeouts = Collections.unmodifiableMap(new LinkedHashMap<>(timeouts));
     methods = List.copyOf(methods);
+    suppressedWarnings = List.copyOf(suppressedWarnings);
   }
 
   /** The generated controller-side proxy: {@code XProxy}, or {@code Outer_XProxy} when nested. */

@@ -22,10 +22,12 @@ final class ServiceModelFactory {
 
   private final Types types;
   private final Elements elements;
+  private final Deprecations deprecations;
 
   ServiceModelFactory(Types types, Elements elements) {
     this.types = types;
     this.elements = elements;
+    this.deprecations = new Deprecations(elements);
   }
 
   ServiceModel create(TypeElement service) {
@@ -33,7 +35,8 @@ final class ServiceModelFactory {
         TimeoutAnnotation.on(service).map(TimeoutAnnotation::timeout);
     Map<String, DeclaredTimeout> methodTimeouts = new LinkedHashMap<>();
     List<MethodModel> methods = new ArrayList<>();
-    for (ServiceMethod method : ServiceMethod.of(service, types, elements)) {
+    List<ServiceMethod> serviceMethods = ServiceMethod.of(service, types, elements);
+    for (ServiceMethod method : serviceMethods) {
       Optional<String> timeout =
           TimeoutAnnotation.on(method.element())
               .map(t -> addConstant(methodTimeouts, constantName(method.name()), t.timeout()))
@@ -47,7 +50,12 @@ final class ServiceModelFactory {
     }
     timeouts.putAll(methodTimeouts);
     return new ServiceModel(
-        service, ClassName.get(service), isEffectivelyPublic(service), timeouts, methods);
+        service,
+        ClassName.get(service),
+        isEffectivelyPublic(service),
+        timeouts,
+        methods,
+        deprecations.warningsToSuppress(service, serviceMethods));
   }
 
   /** Whether code in any package can use {@code service}: it and its enclosing types are public. */

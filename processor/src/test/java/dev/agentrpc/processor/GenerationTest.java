@@ -46,6 +46,29 @@ class GenerationTest {
   }
 
   @Test
+  void namingDeprecatedElementsSuppressesExactlyTheirWarnings() {
+    Compilation compilation = compile("good/test/Deprecations.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    for (String generated : List.of("test.DeprecationsProxy", "test.DeprecationsHandlers")) {
+      assertThat(compilation)
+          .generatedSourceFile(generated)
+          .contentsAsUtf8String()
+          .contains("@SuppressWarnings({\"deprecation\", \"removal\"})");
+    }
+  }
+
+  @Test
+  void nothingIsSuppressedWithoutDeprecations() {
+    Compilation compilation = compile("good/test/Inventory.java");
+
+    assertThat(compilation)
+        .generatedSourceFile("test.InventoryProxy")
+        .contentsAsUtf8String()
+        .doesNotContain("@SuppressWarnings");
+  }
+
+  @Test
   void messagesNamedLikeTheRuntimesTypesDoNotClash() {
     // test.clash.{Clients,Result,Duration}: protoc's output for src/test/proto/clash.proto.
     Compilation compilation = compile("clash/Clashing.java");
