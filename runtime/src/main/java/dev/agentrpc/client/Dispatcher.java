@@ -183,6 +183,14 @@ public final class Dispatcher {
     }
   }
 
+  private static void cancelStage(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(false);
+    } catch (UnsupportedOperationException e) {
+      // A stage that cannot be a CompletableFuture cannot be cancelled: it ends on its own.
+    }
+  }
+
   private void reply(long id, Status status) {
     sink.send(Response.newBuilder().setId(id).setError(WireStatus.toProto(status)).build());
   }
@@ -260,8 +268,7 @@ public final class Dispatcher {
 
     private void runAsync(Message parsed) throws StatusException {
       CompletionStage<? extends Message> stage = handler.invokeAsync(parsed);
-      context.addListener(
-          cancelled -> stage.toCompletableFuture().cancel(false), Runnable::run);
+      context.addListener(cancelled -> cancelStage(stage), Runnable::run);
       stage.whenComplete((response, failure) -> finish(this, response, failure));
     }
   }
