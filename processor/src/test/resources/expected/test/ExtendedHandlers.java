@@ -1,6 +1,7 @@
 package test;
 
 import com.google.protobuf.Int32Value;
+import com.google.protobuf.Message;
 import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
 import dev.agentrpc.client.HandlerRegistry;
@@ -21,7 +22,7 @@ final class ExtendedHandlers {
    * <ul>
    *   <li>{@link Extended#describe(Int32Value)} serves {@link Int32Value}
    *   <li>{@link Extended#describe(Timestamp)} serves {@link Timestamp}
-   *   <li>{@link Extended#lookup(StringValue)} serves {@link StringValue}
+   *   <li>{@link Lookup#lookup(Message)} serves {@link StringValue}
    * </ul>
    *
    * @return {@code registry}

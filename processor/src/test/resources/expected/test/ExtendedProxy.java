@@ -1,6 +1,7 @@
 package test;
 
 import com.google.protobuf.Int32Value;
+import com.google.protobuf.Message;
 import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
 import dev.agentrpc.server.Calls;
@@ -136,7 +137,7 @@ final class ExtendedProxy {
   }
 
   /**
-   * Calls {@link Extended#lookup(StringValue)} on the client named {@code client} and waits
+   * Calls {@link Lookup#lookup(Message)} on the client named {@code client} and waits
    * for its reply.
    *
    * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
@@ -147,7 +148,7 @@ final class ExtendedProxy {
   }
 
   /**
-   * Calls {@link Extended#lookup(StringValue)} on the client named {@code client}.
+   * Calls {@link Lookup#lookup(Message)} on the client named {@code client}.
    *
    * <p>The future fails with a {@link StatusRuntimeException} when the call does;
    * cancelling it cancels the call on the agent.
@@ -157,14 +158,14 @@ final class ExtendedProxy {
   }
 
   /**
-   * Calls {@link Extended#lookup(StringValue)} on every connected client and waits for all their results.
+   * Calls {@link Lookup#lookup(Message)} on every connected client and waits for all their results.
    */
   public List<Result<Int32Value>> lookupAll(StringValue request) {
     return Calls.await(lookupAllAsync(request));
   }
 
   /**
-   * Calls {@link Extended#lookup(StringValue)} on every connected client.
+   * Calls {@link Lookup#lookup(Message)} on every connected client.
    *
    * <p>The future completes with one result per client once all have answered, failed
    * or timed out; cancelling it cancels every call.

@@ -41,10 +41,8 @@ final class HandlersWriter {
         CodeBlock.builder().add("return $T.requireNonNull(registry, $S)", OBJECTS, "registry");
     for (MethodModel method : service.methods()) {
       javadoc.add(
-          "  <li>{@link $T#$N($T)} serves {@link $T}$L\n",
-          service.service(),
-          method.name(),
-          method.request(),
+          "  <li>{@link $L} serves {@link $T}$L\n",
+          method.link(),
           method.request(),
           method.async() ? ", asynchronously" : "");
       chain.add(

@@ -1,5 +1,6 @@
 package dev.agentrpc.processor;
 
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import java.util.Optional;
 
@@ -12,13 +13,16 @@ import java.util.Optional;
  * @param async whether the method returns {@code CompletableFuture<response>}
  * @param timeoutConstant the proxy constant holding the method's declared timeout (its own, else
  *     its interface's); empty when neither declares one
+ * @param link the method for {@code {@link}} in javadoc: {@code Declaring#name(Erased)}, which
+ *     resolves for inherited and generic methods too
  */
 record MethodModel(
     String name,
     TypeName request,
     TypeName response,
     boolean async,
-    Optional<String> timeoutConstant) {
+    Optional<String> timeoutConstant,
+    CodeBlock link) {
 
   /** The proxy method waiting for one client's reply. */
   String blockingName() {

@@ -60,10 +60,10 @@ final class ProxyWriter {
         .addMethod(of(proxy))
         .addMethod(withTimeout(proxy));
     for (MethodModel method : service.methods()) {
-      type.addMethod(blocking(service, method))
-          .addMethod(async(service, method))
-          .addMethod(all(service, method))
-          .addMethod(allAsync(service, method));
+      type.addMethod(blocking(method))
+          .addMethod(async(method))
+          .addMethod(all(method))
+          .addMethod(allAsync(method));
     }
     type.addMethod(forClient(service)).addMethod(timeoutOr()).addType(bound(service, proxy));
     return header.file(service, type.build());
@@ -109,7 +109,7 @@ final class ProxyWriter {
         .build();
   }
 
-  private static MethodSpec blocking(ServiceModel service, MethodModel method) {
+  private static MethodSpec blocking(MethodModel method) {
     return MethodSpec.methodBuilder(method.blockingName())
         .addJavadoc(
             "Calls {@link $L} on the client named {@code client} and waits\n"
@@ -117,7 +117,7 @@ final class ProxyWriter {
                 + "@throws $T with the call's status: NOT_FOUND when no such client is\n"
                 + "    connected, DEADLINE_EXCEEDED after the timeout, or the status the agent"
                 + " failed with\n",
-            link(service, method),
+            method.link(),
             STATUS_RUNTIME_EXCEPTION)
         .addModifiers(Modifier.PUBLIC)
         .returns(method.response())
@@ -127,13 +127,13 @@ final class ProxyWriter {
         .build();
   }
 
-  private static MethodSpec async(ServiceModel service, MethodModel method) {
+  private static MethodSpec async(MethodModel method) {
     return MethodSpec.methodBuilder(method.asyncName())
         .addJavadoc(
             "Calls {@link $L} on the client named {@code client}.\n\n"
                 + "<p>The future fails with a {@link $T} when the call does;\n"
                 + "cancelling it cancels the call on the agent.\n",
-            link(service, method),
+            method.link(),
             STATUS_RUNTIME_EXCEPTION)
         .addModifiers(Modifier.PUBLIC)
         .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, method.response()))
@@ -146,11 +146,11 @@ final class ProxyWriter {
         .build();
   }
 
-  private static MethodSpec all(ServiceModel service, MethodModel method) {
+  private static MethodSpec all(MethodModel method) {
     return MethodSpec.methodBuilder(method.allName())
         .addJavadoc(
             "Calls {@link $L} on every connected client and waits for all their results.\n",
-            link(service, method))
+            method.link())
         .addModifiers(Modifier.PUBLIC)
         .returns(results(method))
         .addParameter(method.request(), "request")
@@ -158,14 +158,14 @@ final class ProxyWriter {
         .build();
   }
 
-  private static MethodSpec allAsync(ServiceModel service, MethodModel method) {
+  private static MethodSpec allAsync(MethodModel method) {
     return MethodSpec.methodBuilder(method.allAsyncName())
         .addJavadoc(
             "Calls {@link $L} on every connected client.\n\n"
                 + "<p>The future completes with one result per client once all have answered,"
                 + " failed\n"
                 + "or timed out; cancelling it cancels every call.\n",
-            link(service, method))
+            method.link())
         .addModifiers(Modifier.PUBLIC)
         .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, results(method)))
         .addParameter(method.request(), "request")
@@ -251,10 +251,5 @@ final class ProxyWriter {
 
   private static TypeName results(MethodModel method) {
     return ParameterizedTypeName.get(LIST, ParameterizedTypeName.get(RESULT, method.response()));
-  }
-
-  /** {@code X#m(Req)}, the interface method a generated method serves, for {@code @link}. */
-  private static CodeBlock link(ServiceModel service, MethodModel method) {
-    return CodeBlock.of("$T#$N($T)", service.service(), method.name(), method.request());
   }
 }

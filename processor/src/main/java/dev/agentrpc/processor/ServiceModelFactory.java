@@ -1,6 +1,7 @@
 package dev.agentrpc.processor;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
@@ -75,12 +77,18 @@ final class ServiceModelFactory {
             .getQualifiedName()
             .contentEquals(RuntimeNames.COMPLETABLE_FUTURE.canonicalName());
     TypeMirror response = async ? ((DeclaredType) returned).getTypeArguments().get(0) : returned;
+    ExecutableElement element = method.element();
     return new MethodModel(
         method.name(),
         TypeName.get(method.type().getParameterTypes().get(0)),
         TypeName.get(response),
         async,
-        timeoutConstant);
+        timeoutConstant,
+        CodeBlock.of(
+            "$T#$N($T)",
+            ClassName.get((TypeElement) element.getEnclosingElement()),
+            method.name(),
+            TypeName.get(types.erasure(element.getParameters().get(0).asType()))));
   }
 
   /**
