@@ -56,7 +56,10 @@ final class AgentServiceStep implements Step {
       } catch (IOException e) {
         messager.printMessage(
             Diagnostic.Kind.ERROR,
-            "[AgentServiceWrite] could not write the sources generated for this interface: " + e,
+            String.format(
+                "[AgentServiceWrite] could not write the classes generated for %s: %s; if a class"
+                    + " already has the name of its proxy or handlers in this package, rename it",
+                element.getSimpleName(), e.getMessage()),
             element);
       } catch (RuntimeException e) {
         // Abandon this interface only: the others still generate.

@@ -21,7 +21,7 @@ import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** How the processor behaves across rounds and when it fails on one interface. */
+/** How the processor behaves across rounds, and when writing or generating one interface fails. */
 class RoundsTest {
 
   @Test
@@ -57,6 +57,19 @@ class RoundsTest {
                 + " resolved")
         .inFile(source)
         .onLineContaining("interface UsesGeneratedType");
+  }
+
+  @Test
+  void generatedNameTakenByAnExistingClassIsReportedOnTheInterface() {
+    JavaFileObject source = JavaFileObjects.forResource("bad/test/TakenName.java");
+    Compilation compilation = javac().withProcessors(new AgentServiceProcessor()).compile(source);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[AgentServiceWrite] could not write the classes generated for TakenName")
+        .inFile(source)
+        .onLineContaining("interface TakenName");
   }
 
   @Test
