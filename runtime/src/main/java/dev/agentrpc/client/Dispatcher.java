@@ -157,6 +157,9 @@ public final class Dispatcher {
 
   /** Sends the handler's outcome unless the call was cancelled, timed out or the connection closed. */
   private void finish(InFlight call, Message response, Throwable failure) {
+    if (failure == null && response == null) {
+      failure = new NullPointerException("the handler completed with null");
+    }
     boolean current = inFlight.remove(call.id, call);
     boolean expired = call.context.isCancelled();
     call.context.cancel(null);

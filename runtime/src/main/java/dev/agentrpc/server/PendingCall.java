@@ -114,11 +114,32 @@ final class PendingCall<R> extends CompletableFuture<R>
   /** Cancels the call: the client is sent cancel_id and its handler's Context is cancelled. */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    abandon();
+    return super.cancel(mayInterruptIfRunning);
+  }
+
+  /** The caller completed the future itself: the call is cancelled on the client. */
+  @Override
+  public boolean complete(R value) {
+    abandon();
+    return super.complete(value);
+  }
+
+  /**
+   * The caller failed the future itself (so also {@code orTimeout}): the call is cancelled
+   * on the client.
+   */
+  @Override
+  public boolean completeExceptionally(Throwable failure) {
+    abandon();
+    return super.completeExceptionally(failure);
+  }
+
+  private void abandon() {
     if (session.removePending(this)) {
       release();
       session.sendCancel(id);
     }
-    return super.cancel(mayInterruptIfRunning);
   }
 
   private String requestType() {

@@ -306,6 +306,32 @@ class StreamSemanticsTest {
   }
 
   @Test
+  void anAsyncHandlerCompletingWithNullFailsTheCallWithUnknown() {
+    Fleet fleet = fleet();
+    fleet.agent("a", new HandlerRegistry()
+        .registerAsync(StringValue.getDefaultInstance(), request -> CompletableFuture.<StringValue>completedFuture(null)));
+
+    CompletableFuture<StringValue> call = fleet.clients().call("a", StringValue.of("x"), StringValue.parser(), LONG);
+
+    assertStatus(call, Status.Code.UNKNOWN, "NullPointerException");
+  }
+
+  @Test
+  void completingTheReturnedFutureYourselfCancelsTheCallOnTheAgent() throws InterruptedException {
+    Fleet fleet = fleet();
+    TestAgent agent = new TestAgent("a", 1);
+    fleet.agent("a", agent.registry());
+    CompletableFuture<Int64Value> call =
+        fleet.clients().call("a", Int64Value.of(LONG.toMillis()), Int64Value.parser(), LONG);
+    agent.awaitHolding();
+
+    call.orTimeout(1, TimeUnit.MILLISECONDS);
+
+    assertThat(agent.nextCancellation().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertThat(fleet.wire().cancelIds()).hasSize(1);
+  }
+
+  @Test
   void aRequestTypeWithoutHandlerFailsWithUnimplemented() {
     Fleet fleet = fleet();
     fleet.agent("a", new TestAgent("a").registry());
