@@ -6,8 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/agentrpc-benchmarks.jar"
 if [[ ! -f "$jar" ]]; then
-  # Build the module (and what it depends on) when CI has not already.
-  (cd "$here/.." && mvn -q -B -pl benchmarks -am -DskipTests package)
+  # Build the module (and what it depends on) when CI has not already. The processor is
+  # only on the annotation-processor path, which -am does not follow: name it too.
+  (cd "$here/.." && mvn -q -B -pl processor,benchmarks -am -DskipTests package)
 fi
 cd "$here/target"
 
