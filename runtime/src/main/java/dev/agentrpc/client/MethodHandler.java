@@ -1,6 +1,7 @@
 package dev.agentrpc.client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -49,7 +50,10 @@ final class MethodHandler {
   }
 
   Message parse(ByteString payload) throws InvalidProtocolBufferException {
-    return parser.parseFrom(payload);
+    // Aliasing: the request's bytes fields share the payload's immutable bytes (no copy).
+    CodedInputStream in = payload.newCodedInput();
+    in.enableAliasing(true);
+    return parser.parseFrom(in);
   }
 
   Message invoke(Message request) throws StatusException {

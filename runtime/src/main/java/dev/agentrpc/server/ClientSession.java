@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Obtained from {@link Clients#join}. Thread-safe.
  */
 public final class ClientSession {
+  private static final com.google.protobuf.Duration NO_TIMEOUT =
+      com.google.protobuf.Duration.getDefaultInstance();
+
   private final Clients clients;
   private final String name;
   private final ClientSink sink;
@@ -30,6 +33,7 @@ public final class ClientSession {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentHashMap<Long, PendingCall<?>> pending = new ConcurrentHashMap<>();
   private volatile Status closedWith;
+  private volatile com.google.protobuf.Duration lastTimeout = NO_TIMEOUT;
 
   ClientSession(Clients clients, String name, long firstId, ClientSink sink, int maxInFlight) {
     this.clients = clients;
@@ -111,10 +115,20 @@ public final class ClientSession {
             .setRequest(
                 Request.newBuilder()
                     .setId(id)
-                    .setTimeout(Durations.fromNanos(timeoutNanos))
+                    .setTimeout(timeoutProto(timeoutNanos))
                     .setPayload(payload))
             .build());
     return call;
+  }
+
+  /** Callers mostly pass the same timeout: reuse its (immutable) proto form. */
+  private com.google.protobuf.Duration timeoutProto(long nanos) {
+    com.google.protobuf.Duration last = lastTimeout;
+    if (Durations.toNanos(last) != nanos) {
+      last = Durations.fromNanos(nanos);
+      lastTimeout = last;
+    }
+    return last;
   }
 
   /** Removes {@code call} from pending; true for exactly one caller. */

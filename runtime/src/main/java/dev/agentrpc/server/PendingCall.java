@@ -1,6 +1,7 @@
 package dev.agentrpc.server;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.grpc.Context;
@@ -60,7 +61,11 @@ final class PendingCall<R> extends CompletableFuture<R>
     release();
     R value;
     try {
-      value = parser.parseFrom(payload);
+      // Aliasing: the reply's bytes fields share the payload's immutable bytes instead of
+      // copying them (one payload-sized copy fewer per call).
+      CodedInputStream in = payload.newCodedInput();
+      in.enableAliasing(true);
+      value = parser.parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       super.completeExceptionally(
           Status.INTERNAL

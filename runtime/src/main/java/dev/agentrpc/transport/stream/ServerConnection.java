@@ -21,7 +21,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
 
   private final Clients clients;
   private final OutboundQueue<ServerToClient> outbound;
-  private final ScheduledFuture<?> helloTimer;
+  private volatile ScheduledFuture<?> helloTimer; // null once Hello came or the stream ended
   private volatile ClientSession session;
 
   ServerConnection(
@@ -76,6 +76,15 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     }
   }
 
+  /** Cancels the Hello timeout and drops it, so an idle connection does not keep it. */
+  private void stopHelloTimer() {
+    ScheduledFuture<?> timer = helloTimer;
+    if (timer != null) {
+      helloTimer = null;
+      timer.cancel(false);
+    }
+  }
+
   @Override
   public void onError(Throwable t) {
     onGone(Status.fromThrowable(t));
@@ -94,7 +103,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   /** Ends the stream with {@code status} and takes the client out of Clients. */
   @Override
   public void close(Status status) {
-    helloTimer.cancel(false);
+    stopHelloTimer();
     outbound.close(
         stream -> {
           if (status.isOk()) {
@@ -107,7 +116,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   }
 
   private void onHello(ClientToServer.Hello hello) {
-    helloTimer.cancel(false);
+    stopHelloTimer();
     ClientSession joined;
     try {
       joined = clients.join(hello, this);
@@ -133,7 +142,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   }
 
   private void onGone(Status status) {
-    helloTimer.cancel(false);
+    stopHelloTimer();
     outbound.close(null);
     disconnect(status);
   }
