@@ -14,7 +14,7 @@ cd "$here/target"
 
 # One short in-process run per benchmark (-f 0): the typed reverse call and both anchors, sequential and
 # pipelined, and call-all over 10 agents; small payloads, tuned executors only.
-java -cp "$jar" -Dbench.report=quick-report.md dev.agentrpc.benchmarks.Bench \
+java -cp "$jar" -Djmh.ignoreLock=true -Dbench.report=quick-report.md dev.agentrpc.benchmarks.Bench \
   -f 0 -wi 1 -i 1 -w 500ms -r 1s -foe true \
   -p payloadSize=100 -p config=tuned -p agents=10 \
   'SequentialBenchmark' 'PipelinedBenchmark' 'CallAllBenchmark.reverseCallAll'
