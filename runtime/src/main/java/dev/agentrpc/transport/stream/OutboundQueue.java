@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 final class OutboundQueue<T> {
   private final CallStreamObserver<T> stream;
   private final ArrayDeque<T> queued = new ArrayDeque<>();
-  private boolean closed;
+  private volatile boolean closed; // written under the lock; read without it
 
   OutboundQueue(CallStreamObserver<T> stream) {
     this.stream = stream;
@@ -36,7 +36,8 @@ final class OutboundQueue<T> {
     }
   }
 
-  synchronized boolean isClosed() {
+  /** Lock-free: the inbound path checks it for every message. */
+  boolean isClosed() {
     return closed;
   }
 
