@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * on the executor inside an {@link io.grpc.Context} carrying the request's deadline, and
  * sends its response. cancel_id and {@link #close()} cancel that Context.
  *
+ * <p>At most {@code maxConcurrentHandlers} handlers run at once: a synchronous one counts
+ * until it returns (even past its deadline, if it ignores its Context), an asynchronous one
+ * until its stage completes. A request beyond the bound is answered RESOURCE_EXHAUSTED at
+ * once, so the executor never holds more than that many tasks.
+ *
  * <p>Transports create one per connection and feed it from the connection's inbound
  * thread; {@link #onCommand} never blocks. Only handler work goes to the executor: unknown
  * types and protocol errors are answered on the calling thread.
@@ -37,10 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
   private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
+  /** How many handlers run at once unless set otherwise. */
+  public static final int DEFAULT_MAX_CONCURRENT_HANDLERS = 128;
+
   private final HandlerRegistry registry;
   private final Executor executor;
   private final ResponseSink sink;
   private final int maxResponseBytes;
+  private final int maxConcurrentHandlers;
+  private final AtomicInteger running = new AtomicInteger();
   private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -52,22 +64,37 @@ public final class Dispatcher {
    * @param sink where responses go
    */
   public Dispatcher(HandlerRegistry registry, Executor executor, ResponseSink sink) {
-    this(registry, executor, sink, MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES);
+    this(
+        registry,
+        executor,
+        sink,
+        MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES,
+        DEFAULT_MAX_CONCURRENT_HANDLERS);
   }
 
   /**
    * @param maxResponseBytes the largest serialized response sent; a larger one fails its
    *     call with RESOURCE_EXHAUSTED instead of breaking the stream
+   * @param maxConcurrentHandlers how many handlers may run at once
    */
   public Dispatcher(
-      HandlerRegistry registry, Executor executor, ResponseSink sink, int maxResponseBytes) {
+      HandlerRegistry registry,
+      Executor executor,
+      ResponseSink sink,
+      int maxResponseBytes,
+      int maxConcurrentHandlers) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.sink = Objects.requireNonNull(sink, "sink");
     if (maxResponseBytes < 1) {
       throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + maxResponseBytes);
     }
+    if (maxConcurrentHandlers < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrentHandlers must be at least 1, was " + maxConcurrentHandlers);
+    }
     this.maxResponseBytes = maxResponseBytes;
+    this.maxConcurrentHandlers = maxConcurrentHandlers;
   }
 
   /** Handles one command from the server: a request or a cancel. */
@@ -124,10 +151,21 @@ public final class Dispatcher {
       reply(id, Status.INVALID_ARGUMENT.withDescription("request " + id + " has no positive timeout"));
       return;
     }
+    if (running.incrementAndGet() > maxConcurrentHandlers) {
+      running.decrementAndGet();
+      reply(
+          id,
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "this client is already running "
+                  + maxConcurrentHandlers
+                  + " handlers; retry later, or raise its maxConcurrentHandlers"));
+      return;
+    }
     Context.CancellableContext context =
         Context.ROOT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, SharedTimer.get());
     InFlight call = new InFlight(id, context, handler, request);
     if (inFlight.putIfAbsent(id, call) != null) {
+      call.release();
       context.cancel(null);
       logger.warn("ignoring request {}: a request with that id is already in flight", id);
       return;
@@ -135,12 +173,14 @@ public final class Dispatcher {
     if (closed) {
       // close() may have missed the call just added.
       inFlight.remove(id, call);
+      call.release();
       context.cancel(null);
       return;
     }
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
+      call.release();
       if (inFlight.remove(id, call)) {
         context.cancel(null);
         reply(id, Status.UNAVAILABLE.withDescription("the client's handler executor refused the request"));
@@ -157,6 +197,7 @@ public final class Dispatcher {
 
   /** Sends the handler's outcome unless the call was cancelled, timed out or the connection closed. */
   private void finish(InFlight call, Message response, Throwable failure) {
+    call.release();
     if (failure == null && response == null) {
       failure = new NullPointerException("the handler completed with null");
     }
@@ -228,12 +269,20 @@ public final class Dispatcher {
     final Context.CancellableContext context;
     final MethodHandler handler;
     private final Request request;
+    private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
 
     InFlight(long id, Context.CancellableContext context, MethodHandler handler, Request request) {
       this.id = id;
       this.context = context;
       this.handler = handler;
       this.request = request;
+    }
+
+    /** Gives back this handler's place among the concurrently running; idempotent. */
+    void release() {
+      if (holdsSlot.compareAndSet(true, false)) {
+        running.decrementAndGet();
+      }
     }
 
     @Override
@@ -271,7 +320,9 @@ public final class Dispatcher {
 
     private void runAsync(Message parsed) throws StatusException {
       CompletionStage<? extends Message> stage = handler.invokeAsync(parsed);
-      context.addListener(cancelled -> cancelStage(stage), Runnable::run);
+      // On the handler executor: cancelling the stage runs the handler's own stages, which
+      // must not run on the timer thread that fires the deadline.
+      context.addListener(cancelled -> cancelStage(stage), executor);
       stage.whenComplete((response, failure) -> finish(this, response, failure));
     }
   }

@@ -1,46 +1,89 @@
 package dev.agentrpc.server;
 
+import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Gathers one {@link Result} per client; cancelling it cancels every call. */
-final class CallAllFuture<R> extends CompletableFuture<List<Result<R>>> {
-  private final CompletableFuture<?>[] calls;
+/**
+ * The future of a call-all: one {@link Result} per client, delivered once every call ended.
+ * Cancelling or completing it yourself (so also {@code orTimeout}) cancels every call still
+ * outstanding on its client.
+ */
+final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
+  private final String[] clients;
   private final Result<?>[] results;
+  private final PendingCall<?>[] calls;
   private final AtomicInteger remaining;
+  private volatile long deadlineNanos;
 
-  CallAllFuture(int size) {
-    this.calls = new CompletableFuture<?>[size];
-    this.results = new Result<?>[size];
-    this.remaining = new AtomicInteger(size);
-    if (size == 0) {
-      complete(List.of());
-    }
+  CallAllFuture(Executor executor, List<String> clients) {
+    super(executor);
+    this.clients = clients.toArray(new String[0]);
+    this.results = new Result<?>[this.clients.length];
+    this.calls = new PendingCall<?>[this.clients.length];
+    this.remaining = new AtomicInteger(this.clients.length);
   }
 
-  void add(int index, String client, CompletableFuture<R> call) {
-    calls[index] = call;
-    call.whenComplete(
-        (value, failure) -> {
-          results[index] =
-              failure == null ? Result.ok(client, value) : Result.failed(client, Calls.statusOf(failure));
-          if (remaining.decrementAndGet() == 0) {
-            complete(collect());
-          }
-        });
+  /** The outcome of the call to the {@code index}th client. */
+  Completion<R> slot(int index) {
+    return new Slot(index);
+  }
+
+  void deadline(long nanos) {
+    deadlineNanos = nanos;
   }
 
   @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    for (CompletableFuture<?> call : calls) {
+  void onDelivered() {
+    for (PendingCall<?> call : calls) {
       if (call != null) {
-        call.cancel(mayInterruptIfRunning);
+        call.releaseSlot();
       }
     }
-    return super.cancel(mayInterruptIfRunning);
+  }
+
+  @Override
+  long awaitDeadlineNanos() {
+    return deadlineNanos;
+  }
+
+  @Override
+  void expire() {
+    for (PendingCall<?> call : calls) {
+      if (call != null) {
+        call.run();
+      }
+    }
+  }
+
+  @Override
+  void abandonOnInterrupt() {
+    Status interrupted = Status.CANCELLED.withDescription("the calling thread was interrupted");
+    for (PendingCall<?> call : calls) {
+      if (call != null) {
+        call.cancel(interrupted);
+      }
+    }
+  }
+
+  @Override
+  void abandon() {
+    for (PendingCall<?> call : calls) {
+      if (call != null) {
+        call.abandon();
+        call.releaseSlot();
+      }
+    }
+  }
+
+  private void record(int index, Result<?> result) {
+    results[index] = result;
+    if (remaining.decrementAndGet() == 0) {
+      decide(collect());
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -55,5 +98,34 @@ final class CallAllFuture<R> extends CompletableFuture<List<Result<R>>> {
   @Override
   public String toString() {
     return "CallAllFuture{remaining=" + remaining.get() + ", of " + Arrays.toString(results) + "}";
+  }
+
+  private final class Slot implements Completion<R> {
+    private final int index;
+
+    Slot(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public void bind(PendingCall<R> call) {
+      calls[index] = call;
+    }
+
+    @Override
+    public void succeeded(R value) {
+      record(index, Result.ok(clients[index], value));
+    }
+
+    @Override
+    public void failed(Status status) {
+      Result<?> result;
+      try {
+        result = Result.failed(clients[index], status);
+      } catch (RuntimeException e) {
+        result = Result.failed(clients[index], Status.INTERNAL.withDescription(e.toString()));
+      }
+      record(index, result);
+    }
   }
 }

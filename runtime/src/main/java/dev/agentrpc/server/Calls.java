@@ -21,6 +21,11 @@ public final class Calls {
    */
   public static <R> R await(CompletableFuture<R> future) {
     try {
+      if (future instanceof CallFuture) {
+        // Handed the outcome on this thread: no executor hop, and no dependence on the
+        // callback executor having a free thread.
+        return ((CallFuture<R>) future).awaitOutcome();
+      }
       return future.get();
     } catch (InterruptedException e) {
       future.cancel(false);
@@ -50,9 +55,10 @@ public final class Calls {
 
   private static StatusRuntimeException toStatusException(Throwable cause) {
     if (cause instanceof StatusRuntimeException) {
-      // A fresh exception whose stack trace shows the caller; the original is its cause.
+      // A fresh exception whose stack trace is the caller's, as a blocking stub's is; the
+      // original's trace shows only the runtime thread that completed the future.
       StatusRuntimeException original = (StatusRuntimeException) cause;
-      return original.getStatus().withCause(original).asRuntimeException(original.getTrailers());
+      return original.getStatus().asRuntimeException(original.getTrailers());
     }
     return statusOf(cause).asRuntimeException();
   }

@@ -3,16 +3,23 @@ package dev.agentrpc.server;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.agentrpc.internal.CallbackPool;
 import dev.agentrpc.internal.ClientNames;
+import dev.agentrpc.internal.ClientsAccess;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.MessageLimits;
+import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.proto.v1.ClientToServer;
+import dev.agentrpc.server.spi.ClientSession;
+import dev.agentrpc.server.spi.ClientSink;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +28,10 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,34 +39,64 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's view of its connected clients, and the way to call them.
  *
- * <p>Transports {@link #join} clients as they connect; callers {@link #call} one client by
- * name or {@link #callAll} of them. Clients owns request ids, pending calls, deadlines and
+ * <p>Transports admit clients as they connect; callers {@link #call} one client by name or
+ * {@link #callAll} of them. Clients owns request ids, pending calls, deadlines and
  * cancellation. Every returned future completes: with the reply, or exceptionally with a
  * {@link io.grpc.StatusRuntimeException} (NOT_FOUND for an unknown client, DEADLINE_EXCEEDED
  * after the timeout, UNAVAILABLE when the client disconnects, RESOURCE_EXHAUSTED beyond the
- * per-client in-flight bound, or the status the client's handler failed with). Cancelling
- * a returned future, or the caller's {@link Context}, cancels the call on the client.
+ * per-client in-flight or queued-bytes bound, CANCELLED when the caller cancelled, or the
+ * status the client's handler failed with). Cancelling a returned future, or the caller's
+ * {@link Context}, cancels the call on the client.
  *
- * <p>Futures are completed on the transport's thread: attach only quick, non-blocking
- * stages directly, or use the {@code *Async(fn, executor)} forms.
+ * <p>Futures complete, and so run the stages attached to them, on the {@linkplain
+ * Builder#callbackExecutor callback executor}: never on a transport or timer thread unless
+ * you chose a direct executor. A caller waiting in {@link Calls#await} is handed its
+ * outcome directly instead. Listeners run on the same executor, one event at a time, in the
+ * order the joins and leaves happened.
  *
  * <p>Thread-safe. Usually one per controller, shared by every transport and proxy.
  */
 public final class Clients implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Clients.class);
+  /** Listener events that may wait for a slow listener before new ones are dropped. */
+  private static final int MAX_QUEUED_EVENTS = 65_536;
 
-  private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
+  static {
+    ClientsAccess.install(
+        new ClientsAccess() {
+          @Override
+          protected ClientSession doJoin(Clients clients, ClientToServer.Hello hello, ClientSink sink)
+              throws StatusException {
+            return clients.join(hello, sink);
+          }
+
+          @Override
+          protected void doWhenClosed(Clients clients, Runnable task) {
+            clients.whenClosed(task);
+          }
+        });
+  }
+
+  private final ConcurrentHashMap<String, ConnectedClient> sessions = new ConcurrentHashMap<>();
   private final List<ClientListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> closeTasks = new CopyOnWriteArrayList<>();
   private final LongAdder unknownResponses = new LongAdder();
+  private final Object membership = new Object();
   private final Duration defaultTimeout;
   private final int maxInFlightPerClient;
   private final int maxRequestBytes;
+  private final long maxQueuedBytesPerClient;
+  private final Executor callbackExecutor;
+  private final SerialExecutor events;
   private volatile boolean closed;
 
   private Clients(Builder builder) {
     this.defaultTimeout = builder.defaultTimeout;
     this.maxInFlightPerClient = builder.maxInFlightPerClient;
     this.maxRequestBytes = builder.maxRequestBytes;
+    this.maxQueuedBytesPerClient = builder.maxQueuedBytesPerClient;
+    this.callbackExecutor = builder.callbackExecutor;
+    this.events = new SerialExecutor(callbackExecutor, MAX_QUEUED_EVENTS);
   }
 
   /** A Clients with the default options. */
@@ -74,6 +114,11 @@ public final class Clients implements AutoCloseable {
     return defaultTimeout;
   }
 
+  /** The executor futures complete on unless a call names another. */
+  public Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
   /** The names of the clients connected now, sorted. */
   public Set<String> names() {
     return Collections.unmodifiableSet(new TreeSet<>(sessions.keySet()));
@@ -85,8 +130,47 @@ public final class Clients implements AutoCloseable {
   }
 
   /**
+   * Waits until every client in {@code names} is connected.
+   *
+   * @throws TimeoutException naming those still missing after {@code timeout}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public void awaitConnected(Collection<String> names, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    Objects.requireNonNull(names, "names");
+    long deadline = System.nanoTime() + timeoutNanos(timeout);
+    synchronized (membership) {
+      while (true) {
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+          if (!sessions.containsKey(name)) {
+            missing.add(name);
+          }
+        }
+        if (missing.isEmpty()) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException(
+              missing.size()
+                  + " of "
+                  + names.size()
+                  + " clients did not connect within "
+                  + timeout
+                  + ": "
+                  + missing.subList(0, Math.min(10, missing.size()))
+                  + (missing.size() > 10 ? "..." : ""));
+        }
+        TimeUnit.NANOSECONDS.timedWait(membership, left);
+      }
+    }
+  }
+
+  /**
    * Calls {@code listener} on every join and leave from now on, until the returned
-   * subscription is closed.
+   * subscription is closed. Events reach listeners on the callback executor, one at a time,
+   * in the order they happened.
    */
   public Subscription subscribe(ClientListener listener) {
     Objects.requireNonNull(listener, "listener");
@@ -96,62 +180,107 @@ public final class Clients implements AutoCloseable {
 
   /** Calls one client with the {@linkplain #defaultTimeout() default timeout}. */
   public <R> CompletableFuture<R> call(String client, Message request, Parser<R> responseParser) {
-    return call(client, request, responseParser, defaultTimeout);
+    return call(client, request, responseParser, defaultTimeout, callbackExecutor);
+  }
+
+  /** Calls one client; the future completes on the {@linkplain #callbackExecutor() callback executor}. */
+  public <R> CompletableFuture<R> call(
+      String client, Message request, Parser<R> responseParser, Duration timeout) {
+    return call(client, request, responseParser, timeout, callbackExecutor);
   }
 
   /**
    * Calls the client named {@code client}: sends {@code request}, and completes the returned
-   * future with the reply parsed by {@code responseParser}.
+   * future on {@code executor} with the reply parsed by {@code responseParser}.
    *
    * <p>The call's deadline is {@code timeout} from now, or the caller's {@link Context}
-   * deadline when that is sooner. Cancelling the future sends cancel_id to the client.
+   * deadline when that is sooner; a call from a cancelled Context fails at once with
+   * CANCELLED and sends nothing. Cancelling the future, or completing it yourself, cancels
+   * the call on the client.
    */
   public <R> CompletableFuture<R> call(
-      String client, Message request, Parser<R> responseParser, Duration timeout) {
+      String client,
+      Message request,
+      Parser<R> responseParser,
+      Duration timeout,
+      Executor executor) {
+    Objects.requireNonNull(client, "client");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(responseParser, "responseParser");
+    Objects.requireNonNull(executor, "executor");
     long timeoutNanos = timeoutNanos(timeout);
-    ClientSession session = sessions.get(Objects.requireNonNull(client, "client"));
+    SingleCall<R> future = new SingleCall<>(executor);
+    ConnectedClient session = sessions.get(client);
     if (session == null) {
-      return failed(
+      future.failNow(
           Status.NOT_FOUND.withDescription(
               "no client named '" + client + "' is connected; Clients.names() lists those that are"));
+      return future;
     }
     Any payload = Any.pack(request);
-    Status tooLarge = checkSize(payload);
-    if (tooLarge != null) {
-      return failed(tooLarge);
+    Status refused = checkSize(payload);
+    Context context = Context.current();
+    if (refused == null) {
+      refused = checkContext(context, client);
     }
-    return start(session, payload, responseParser, timeoutNanos);
+    if (refused != null) {
+      future.failNow(refused);
+      return future;
+    }
+    session.start(payload, responseParser, effectiveTimeout(context, timeoutNanos), watched(context), future);
+    return future;
   }
 
   /** Calls every connected client with the {@linkplain #defaultTimeout() default timeout}. */
   public <R> CompletableFuture<List<Result<R>>> callAll(Message request, Parser<R> responseParser) {
-    return callAll(request, responseParser, defaultTimeout);
+    return callAll(request, responseParser, defaultTimeout, callbackExecutor);
+  }
+
+  /** Calls every connected client; the future completes on the callback executor. */
+  public <R> CompletableFuture<List<Result<R>>> callAll(
+      Message request, Parser<R> responseParser, Duration timeout) {
+    return callAll(request, responseParser, timeout, callbackExecutor);
   }
 
   /**
    * Calls every client connected now with {@code request}, each with its own deadline of
-   * {@code timeout}, and completes with one {@link Result} per client in no particular
-   * order once all have answered, failed or timed out. A slow or failing client never
-   * delays the others' results past the timeout. With no client connected the list is
-   * empty. Cancelling the returned future cancels every call.
+   * {@code timeout}, and completes the returned future on {@code executor} with one {@link
+   * Result} per client, in no particular order, once all have answered, failed or timed out.
+   * A slow or failing client never delays the others' results past the timeout. With no
+   * client connected the list is empty. Cancelling the future, or completing it yourself,
+   * cancels every call still outstanding.
    */
   public <R> CompletableFuture<List<Result<R>>> callAll(
-      Message request, Parser<R> responseParser, Duration timeout) {
+      Message request, Parser<R> responseParser, Duration timeout, Executor executor) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(responseParser, "responseParser");
+    Objects.requireNonNull(executor, "executor");
     long timeoutNanos = timeoutNanos(timeout);
-    Any payload = Any.pack(request);
-    Status tooLarge = checkSize(payload);
-    if (tooLarge != null) {
-      return failed(tooLarge);
+    List<ConnectedClient> targets = new ArrayList<>(sessions.values());
+    List<String> names = new ArrayList<>(targets.size());
+    for (ConnectedClient target : targets) {
+      names.add(target.name());
     }
-    List<ClientSession> targets = new ArrayList<>(sessions.values());
-    CallAllFuture<R> all = new CallAllFuture<>(targets.size());
+    CallAllFuture<R> all = new CallAllFuture<>(executor, names);
+    Any payload = Any.pack(request);
+    Context context = Context.current();
+    Status refused = checkSize(payload);
+    if (refused == null) {
+      refused = checkContext(context, "every client");
+    }
+    if (refused != null) {
+      all.failNow(refused);
+      return all;
+    }
+    if (targets.isEmpty()) {
+      all.completeNow(List.of());
+      return all;
+    }
+    long effective = effectiveTimeout(context, timeoutNanos);
+    all.deadline(System.nanoTime() + effective);
+    Context watched = watched(context);
     for (int i = 0; i < targets.size(); i++) {
-      ClientSession session = targets.get(i);
-      all.add(i, session.name(), start(session, payload, responseParser, timeoutNanos));
+      targets.get(i).start(payload, responseParser, effective, watched, all.slot(i));
     }
     return all;
   }
@@ -159,8 +288,17 @@ public final class Clients implements AutoCloseable {
   /** The number of calls awaiting a response, over all clients. */
   public int pendingCalls() {
     int total = 0;
-    for (ClientSession session : sessions.values()) {
-      total += session.inFlight();
+    for (ConnectedClient session : sessions.values()) {
+      total += session.pendingCalls();
+    }
+    return total;
+  }
+
+  /** Bytes of requests waiting for their clients' connections to take them, over all clients. */
+  public long queuedBytes() {
+    long total = 0;
+    for (ConnectedClient session : sessions.values()) {
+      total += session.queuedBytes();
     }
     return total;
   }
@@ -170,37 +308,9 @@ public final class Clients implements AutoCloseable {
     return unknownResponses.sum();
   }
 
-  /**
-   * Transport SPI: admits a client that said {@code hello} on a connection whose outbound
-   * half is {@code sink}. A connection already joined under the same name is closed as
-   * stale and its pending calls fail at once.
-   *
-   * @throws StatusException INVALID_ARGUMENT for a bad name; UNAVAILABLE once closed
-   */
-  public ClientSession join(ClientToServer.Hello hello, ClientSink sink) throws StatusException {
-    String problem = ClientNames.problem(hello.getName());
-    if (problem != null) {
-      throw Status.INVALID_ARGUMENT.withDescription(problem).asException();
-    }
-    if (closed) {
-      throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
-    }
-    ClientSession session =
-        new ClientSession(this, hello.getName(), hello.getNextId(), sink, maxInFlightPerClient);
-    ClientSession stale = sessions.put(session.name(), session);
-    if (stale != null) {
-      logger.info("client '{}' rejoined; closing its stale connection", session.name());
-      stale.replace();
-      notifyListeners(stale.name(), false);
-    }
-    if (closed) {
-      session.shutdown();
-      sessions.remove(session.name(), session);
-      throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
-    }
-    logger.debug("client '{}' joined", session.name());
-    notifyListeners(session.name(), true);
-    return session;
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
   }
 
   /**
@@ -209,19 +319,62 @@ public final class Clients implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    for (ClientSession session : sessions.values()) {
-      if (sessions.remove(session.name(), session)) {
+    for (ConnectedClient session : sessions.values()) {
+      if (remove(session)) {
         session.shutdown();
-        notifyListeners(session.name(), false);
       }
+    }
+    for (Runnable task : closeTasks) {
+      runCloseTask(task);
     }
   }
 
-  void leave(ClientSession session) {
-    if (sessions.remove(session.name(), session)) {
+  private ClientSession join(ClientToServer.Hello hello, ClientSink sink) throws StatusException {
+    String problem = ClientNames.problem(hello.getName());
+    if (problem != null) {
+      throw Status.INVALID_ARGUMENT.withDescription(problem).asException();
+    }
+    if (closed) {
+      throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
+    }
+    String name = hello.getName();
+    ConnectedClient joined =
+        new ConnectedClient(
+            this, name, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
+    ConnectedClient[] replaced = new ConnectedClient[1];
+    // Events are queued inside compute so that, for one name, their order is the map's.
+    sessions.compute(
+        name,
+        (key, old) -> {
+          replaced[0] = old;
+          if (old != null) {
+            queueEvent(key, false);
+          }
+          queueEvent(key, true);
+          return joined;
+        });
+    flushEvents();
+    if (replaced[0] != null) {
+      replaced[0].replace();
+    }
+    if (closed && remove(joined)) {
+      joined.shutdown();
+      throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
+    }
+    logger.debug("client '{}' joined", name);
+    synchronized (membership) {
+      membership.notifyAll();
+    }
+    return joined;
+  }
+
+  void leave(ConnectedClient session) {
+    if (remove(session)) {
       logger.debug("client '{}' left", session.name());
-      notifyListeners(session.name(), false);
     }
   }
 
@@ -229,24 +382,68 @@ public final class Clients implements AutoCloseable {
     unknownResponses.increment();
   }
 
-  private <R> CompletableFuture<R> start(
-      ClientSession session, Any payload, Parser<R> parser, long timeoutNanos) {
-    Context context = Context.current();
-    if (context == Context.ROOT) {
-      return session.start(payload, parser, timeoutNanos, null);
+  private void whenClosed(Runnable task) {
+    closeTasks.add(task);
+    if (closed && closeTasks.remove(task)) {
+      runCloseTask(task);
     }
-    Deadline deadline = context.getDeadline();
-    if (deadline != null) {
-      timeoutNanos = Math.min(timeoutNanos, deadline.timeRemaining(TimeUnit.NANOSECONDS));
-      if (timeoutNanos <= 0) {
-        return failed(
-            Status.DEADLINE_EXCEEDED.withDescription(
-                "the caller's deadline had already expired before calling client '"
-                    + session.name()
-                    + "'"));
+  }
+
+  private static void runCloseTask(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      logger.warn("a task run when Clients closed threw", e);
+    }
+  }
+
+  /** Removes {@code session} if it is still the one joined under its name, queueing its leave. */
+  private boolean remove(ConnectedClient session) {
+    boolean[] removed = new boolean[1];
+    sessions.computeIfPresent(
+        session.name(),
+        (key, current) -> {
+          if (current != session) {
+            return current;
+          }
+          removed[0] = true;
+          queueEvent(key, false);
+          return null;
+        });
+    flushEvents();
+    return removed[0];
+  }
+
+  private void queueEvent(String client, boolean joined) {
+    if (!events.executeLater(() -> notifyListeners(client, joined))) {
+      logger.error(
+          "dropped the {} event of client '{}': {} events already wait for slow ClientListeners",
+          joined ? "join" : "leave",
+          client,
+          MAX_QUEUED_EVENTS);
+    }
+  }
+
+  private void flushEvents() {
+    try {
+      events.flush();
+    } catch (RejectedExecutionException e) {
+      logger.error("the callback executor refused ClientListener events", e);
+    }
+  }
+
+  private void notifyListeners(String client, boolean joined) {
+    for (ClientListener listener : listeners) {
+      try {
+        if (joined) {
+          listener.onJoin(client);
+        } else {
+          listener.onLeave(client);
+        }
+      } catch (RuntimeException e) {
+        logger.warn("ClientListener {} threw on {} of '{}'", listener, joined ? "join" : "leave", client, e);
       }
     }
-    return session.start(payload, parser, timeoutNanos, context);
   }
 
   private Status checkSize(Any payload) {
@@ -264,18 +461,37 @@ public final class Clients implements AutoCloseable {
             + " (Clients.Builder.maxRequestBytes, and the agents' inbound message limit)");
   }
 
-  private void notifyListeners(String client, boolean joined) {
-    for (ClientListener listener : listeners) {
-      try {
-        if (joined) {
-          listener.onJoin(client);
-        } else {
-          listener.onLeave(client);
-        }
-      } catch (RuntimeException e) {
-        logger.warn("ClientListener {} threw on {} of '{}'", listener, joined ? "join" : "leave", client, e);
-      }
+  private static Status checkContext(Context context, String target) {
+    if (context == Context.ROOT) {
+      return null;
     }
+    if (context.isCancelled()) {
+      Status status = Contexts.statusFromCancelled(context);
+      return status.withDescription(
+          (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                  ? "the caller's deadline had already expired"
+                  : "the caller's context was already cancelled")
+              + " before calling "
+              + quote(target)
+              + "; nothing was sent");
+    }
+    return null;
+  }
+
+  private static String quote(String target) {
+    return target.equals("every client") ? target : "client '" + target + "'";
+  }
+
+  private static long effectiveTimeout(Context context, long timeoutNanos) {
+    Deadline deadline = context.getDeadline();
+    if (deadline == null) {
+      return timeoutNanos;
+    }
+    return Math.max(1, Math.min(timeoutNanos, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+  }
+
+  private static Context watched(Context context) {
+    return context == Context.ROOT ? null : context;
   }
 
   private static long timeoutNanos(Duration timeout) {
@@ -284,10 +500,6 @@ public final class Clients implements AutoCloseable {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     return Durations.toNanos(timeout);
-  }
-
-  private static <R> CompletableFuture<R> failed(Status status) {
-    return CompletableFuture.failedFuture(status.asRuntimeException());
   }
 
   /** Ends a {@link #subscribe} subscription. */
@@ -303,6 +515,8 @@ public final class Clients implements AutoCloseable {
     private Duration defaultTimeout = Duration.ofSeconds(30);
     private int maxInFlightPerClient = 1024;
     private int maxRequestBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
+    private long maxQueuedBytesPerClient = 2L * MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES + 4096;
+    private Executor callbackExecutor = CallbackPool.get();
 
     private Builder() {}
 
@@ -314,8 +528,8 @@ public final class Clients implements AutoCloseable {
     }
 
     /**
-     * How many calls to one client may await a response at once; beyond it a call fails
-     * fast with RESOURCE_EXHAUSTED. 1024 unless set.
+     * How many calls to one client may be in flight at once (started, and not yet delivered
+     * to their caller); beyond it a call fails fast with RESOURCE_EXHAUSTED. 1024 unless set.
      */
     public Builder maxInFlightPerClient(int max) {
       if (max < 1) {
@@ -338,8 +552,46 @@ public final class Clients implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many bytes of requests may wait for one client's connection to take them (a
+     * client that stops reading); beyond it a call fails fast with RESOURCE_EXHAUSTED.
+     * Requests whose calls ended unwritten do not count. Twice {@link #maxRequestBytes}'s
+     * default (about 8 MiB) unless set; at least {@link #maxRequestBytes}.
+     */
+    public Builder maxQueuedBytesPerClient(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxQueuedBytesPerClient must be at least 1, was " + max);
+      }
+      this.maxQueuedBytesPerClient = max;
+      return this;
+    }
+
+    /**
+     * The executor returned futures complete on, so the one the stages you attach run on,
+     * unless a call names its own; listeners run on it too. Unless set, a shared pool of
+     * daemon threads bounded to twice the processors (at least 4).
+     *
+     * <p>{@code callbackExecutor(Runnable::run)} completes futures on the thread that learnt
+     * the outcome, typically the transport's event loop or the timer thread: no hand-off,
+     * the fastest form, and safe only if every stage attached is quick and never blocks
+     * (a blocking stage there stalls every connection on that event loop, or every
+     * deadline in the process).
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     /** A new Clients with these options. */
     public Clients build() {
+      if (maxQueuedBytesPerClient < maxRequestBytes) {
+        throw new IllegalArgumentException(
+            "maxQueuedBytesPerClient ("
+                + maxQueuedBytesPerClient
+                + ") must be at least maxRequestBytes ("
+                + maxRequestBytes
+                + "), or no request of the largest size could ever be sent");
+      }
       return new Clients(this);
     }
   }

@@ -1,101 +1,139 @@
 package dev.agentrpc.server;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.WireStatus;
+import dev.agentrpc.proto.v1.Request;
+import dev.agentrpc.proto.v1.Response;
+import dev.agentrpc.proto.v1.ServerToClient;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Status;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One call awaiting a client's response. It is the future handed to the caller: cancelling
- * it sends cancel_id to the client.
+ * One call to one client, from its start until its caller was told the outcome.
  *
- * <p>Exactly one of response, failure, timeout or cancellation completes it: each first
- * removes the call from its session's pending table, and only the remover goes on.
+ * <p>Exactly one of response, timeout, cancellation or disconnect ends it: each first claims
+ * it (removes it from its client's pending table), and only the claimer goes on. Its request
+ * waits in the client's command queue until written; a call that ends before that is never
+ * written, and a cancel is sent only for a request that was.
  */
-final class PendingCall<R> extends CompletableFuture<R>
-    implements Runnable, Context.CancellationListener {
-  private final ClientSession session;
+final class PendingCall<R> implements Runnable, Context.CancellationListener {
+  private static final int QUEUED = 0;
+  private static final int WRITTEN = 1;
+  private static final int DROPPED = 2;
+  /** What a queued request costs beyond its payload, for the queue's byte cap. */
+  private static final int ENTRY_OVERHEAD_BYTES = 64;
+  private static final AtomicIntegerFieldUpdater<PendingCall<?>> WRITE_STATE =
+      newUpdater("writeState");
+  private static final AtomicIntegerFieldUpdater<PendingCall<?>> SLOT_HELD = newUpdater("slotHeld");
+
+  private final ConnectedClient client;
   private final long id;
   private final Parser<R> parser;
   private final String requestTypeUrl;
+  private final long deadlineNanos;
   private final long timeoutNanos;
+  private final Completion<R> completion;
+  private final int bytes;
+  private Any payload; // cleared by whoever moves writeState off QUEUED
+  private volatile int writeState = QUEUED;
+  private volatile int slotHeld = 1;
+  private volatile boolean claimed;
+  private volatile ScheduledFuture<?> timer;
   private volatile Context callerContext;
-  private volatile ScheduledFuture<?> timeout;
 
   PendingCall(
-      ClientSession session, long id, Parser<R> parser, String requestTypeUrl, long timeoutNanos) {
-    this.session = session;
+      ConnectedClient client,
+      long id,
+      Any payload,
+      Parser<R> parser,
+      long timeoutNanos,
+      long startNanos,
+      Completion<R> completion) {
+    this.client = client;
     this.id = id;
+    this.payload = payload;
     this.parser = parser;
-    this.requestTypeUrl = requestTypeUrl;
+    this.requestTypeUrl = payload.getTypeUrl();
     this.timeoutNanos = timeoutNanos;
+    this.deadlineNanos = startNanos + timeoutNanos;
+    this.completion = completion;
+    this.bytes = payload.getValue().size() + ENTRY_OVERHEAD_BYTES;
   }
 
   long id() {
     return id;
   }
 
-  /** Cancels this call when {@code context} is cancelled; fires at once if it already is. */
-  void watchCallerContext(Context context) {
+  int bytes() {
+    return bytes;
+  }
+
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  void armTimer(ScheduledFuture<?> scheduled) {
+    timer = scheduled;
+    if (claimed) {
+      scheduled.cancel(false);
+    }
+  }
+
+  /** Cancels this call when {@code context} is cancelled; at once if it already is. */
+  void watch(Context context) {
     callerContext = context;
     context.addListener(this, Runnable::run);
-    if (isDone()) {
+    if (claimed) {
       context.removeListener(this);
     }
   }
 
-  void armTimeout(ScheduledFuture<?> timer) {
-    timeout = timer;
-    if (isDone()) {
-      timer.cancel(false);
+  // ---- outcomes; each runs only for the claimer ----
+
+  /** The client answered; called after the response claimed this call. */
+  void onResponse(Response response) {
+    claimed();
+    switch (response.getResultCase()) {
+      case PAYLOAD:
+        succeed(response.getPayload());
+        break;
+      case ERROR:
+        if (response.getError().getCode() == Status.Code.OK.value()) {
+          completion.failed(
+              violation("an error whose code is OK (" + response.getError().getMessage() + ")"));
+        } else {
+          completion.failed(WireStatus.fromProto(response.getError()));
+        }
+        break;
+      default:
+        completion.failed(violation("a Response with neither a payload nor an error"));
     }
   }
 
-  /** Completes with the client's payload; called once the call was removed from pending. */
-  void succeed(ByteString payload) {
-    release();
-    R value;
-    try {
-      // Aliasing: the reply's bytes fields share the payload's immutable bytes instead of
-      // copying them (one payload-sized copy fewer per call).
-      CodedInputStream in = payload.newCodedInput();
-      in.enableAliasing(true);
-      value = parser.parseFrom(in);
-    } catch (InvalidProtocolBufferException e) {
-      super.completeExceptionally(
-          Status.INTERNAL
-              .withDescription(
-                  "the reply of client '"
-                      + session.name()
-                      + "' to "
-                      + requestType()
-                      + " does not parse as the expected response type: "
-                      + e.getMessage())
-              .asRuntimeException());
-      return;
-    }
-    super.complete(value);
+  /** The connection ended; called after the disconnect claimed this call. */
+  void onDisconnect(Status status) {
+    claimed();
+    dropIfQueued();
+    completion.failed(status);
   }
 
-  /** Fails with {@code status}; called once the call was removed from pending. */
-  void fail(Status status) {
-    release();
-    super.completeExceptionally(status.asRuntimeException());
-  }
-
-  /** The deadline fired. */
+  /** The deadline passed (the shared timer). No cancel is sent: the client has the same deadline. */
   @Override
   public void run() {
-    if (session.removePending(this)) {
-      fail(
+    if (claim()) {
+      dropIfQueued();
+      completion.failed(
           Status.DEADLINE_EXCEEDED.withDescription(
               "client '"
-                  + session.name()
+                  + client.name()
                   + "' did not answer "
                   + requestType()
                   + " within "
@@ -107,54 +145,84 @@ final class PendingCall<R> extends CompletableFuture<R>
   @Override
   public void cancelled(Context context) {
     Status status = Contexts.statusFromCancelled(context);
-    if (session.removePending(this)) {
-      session.sendCancel(id);
-      fail(
-          status.withDescription(
-              "the caller's context was cancelled"
-                  + (status.getDescription() == null ? "" : ": " + status.getDescription())));
+    cancel(
+        status.withDescription(
+            "the caller's context was cancelled"
+                + (status.getDescription() == null ? "" : ": " + status.getDescription())));
+  }
+
+  /** Ends the call with {@code status} and cancels it on the client; false if it had ended. */
+  boolean cancel(Status status) {
+    if (!claim()) {
+      return false;
+    }
+    cancelOnClient();
+    completion.failed(status);
+    return true;
+  }
+
+  /** The caller completed its future itself: cancel on the client, tell nobody. */
+  void abandon() {
+    if (claim()) {
+      cancelOnClient();
+      releaseSlot();
     }
   }
 
-  /** Cancels the call: the client is sent cancel_id and its handler's Context is cancelled. */
-  @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    abandon();
-    return super.cancel(mayInterruptIfRunning);
+  /** Gives back the client's in-flight slot; idempotent. */
+  void releaseSlot() {
+    if (SLOT_HELD.compareAndSet(this, 1, 0)) {
+      client.releaseSlot();
+    }
   }
 
-  /** The caller completed the future itself: the call is cancelled on the client. */
-  @Override
-  public boolean complete(R value) {
-    abandon();
-    return super.complete(value);
-  }
+  // ---- the command queue's side; called by the client's serializer only ----
 
   /**
-   * The caller failed the future itself (so also {@code orTimeout}): the call is cancelled
-   * on the client.
+   * The request to write now, with the time that remains as its timeout; null if the call
+   * ended (or its deadline passed) before it could be written.
    */
-  @Override
-  public boolean completeExceptionally(Throwable failure) {
-    abandon();
-    return super.completeExceptionally(failure);
-  }
-
-  private void abandon() {
-    if (session.removePending(this)) {
-      release();
-      session.sendCancel(id);
+  ServerToClient takeRequest(long nowNanos) {
+    long remaining = deadlineNanos - nowNanos;
+    if (remaining <= 0) {
+      // The timer is about to fail it: never write a request whose caller has given up.
+      dropIfQueued();
+      return null;
     }
+    if (!WRITE_STATE.compareAndSet(this, QUEUED, WRITTEN)) {
+      return null;
+    }
+    Any body = payload;
+    payload = null;
+    return ServerToClient.newBuilder()
+        .setRequest(
+            Request.newBuilder()
+                .setId(id)
+                .setTimeout(Durations.fromNanos(remaining))
+                .setPayload(body))
+        .build();
   }
 
-  private String requestType() {
-    return requestTypeUrl.substring(requestTypeUrl.lastIndexOf('/') + 1);
+  boolean isDropped() {
+    return writeState == DROPPED;
   }
 
-  private void release() {
-    ScheduledFuture<?> timer = timeout;
-    if (timer != null) {
-      timer.cancel(false);
+  // ---- internals ----
+
+  private boolean claim() {
+    if (client.removePending(this)) {
+      claimed();
+      return true;
+    }
+    return false;
+  }
+
+  /** This call was claimed: stop its timer and stop watching the caller's context. */
+  private void claimed() {
+    claimed = true;
+    ScheduledFuture<?> scheduled = timer;
+    if (scheduled != null) {
+      scheduled.cancel(false);
     }
     Context context = callerContext;
     if (context != null) {
@@ -162,13 +230,71 @@ final class PendingCall<R> extends CompletableFuture<R>
     }
   }
 
+  /** Takes the request out of the queue's byte count if it was not written; true if so. */
+  private boolean dropIfQueued() {
+    if (WRITE_STATE.compareAndSet(this, QUEUED, DROPPED)) {
+      payload = null;
+      client.droppedUnwritten(this);
+      return true;
+    }
+    return false;
+  }
+
+  private void cancelOnClient() {
+    if (!dropIfQueued() && writeState == WRITTEN) {
+      client.sendCancel(id);
+    }
+  }
+
+  private void succeed(ByteString reply) {
+    R value;
+    try {
+      // Aliasing: the reply's bytes fields share the payload's immutable bytes instead of
+      // copying them (one payload-sized copy fewer per call).
+      CodedInputStream in = reply.newCodedInput();
+      in.enableAliasing(true);
+      value = parser.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      completion.failed(
+          Status.INTERNAL.withDescription(
+              "the reply of client '"
+                  + client.name()
+                  + "' to "
+                  + requestType()
+                  + " does not parse as the expected response type: "
+                  + e.getMessage()));
+      return;
+    }
+    completion.succeeded(value);
+  }
+
+  private Status violation(String what) {
+    return Status.INTERNAL.withDescription(
+        "client '"
+            + client.name()
+            + "' answered "
+            + requestType()
+            + " with "
+            + what
+            + ": a protocol violation by the client");
+  }
+
+  private String requestType() {
+    return requestTypeUrl.substring(requestTypeUrl.lastIndexOf('/') + 1);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AtomicIntegerFieldUpdater<PendingCall<?>> newUpdater(String field) {
+    return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(PendingCall.class, field);
+  }
+
   static String formatNanos(long nanos) {
     if (nanos % 1_000_000_000L == 0) {
       return nanos / 1_000_000_000L + " s";
     }
-    if (nanos % 1_000_000L == 0) {
+    if (nanos >= 1_000_000L) {
       return nanos / 1_000_000L + " ms";
     }
-    return String.format("%.3f ms", nanos / 1e6);
+    return nanos / 1_000L + " µs";
   }
 }

@@ -21,8 +21,13 @@ final class Backoff {
   long nextDelayNanos() {
     long current = nextNanos;
     nextNanos = (long) Math.min(current * MULTIPLIER, maxNanos);
+    return jittered(current);
+  }
+
+  /** {@code nanos} with ±20% jitter. */
+  static long jittered(long nanos) {
     double jitter = ThreadLocalRandom.current().nextDouble(-JITTER, JITTER);
-    return Math.max(1, (long) (current * (1 + jitter)));
+    return Math.max(1, (long) (nanos * (1 + jitter)));
   }
 
   /** Starts over from the initial delay, after a connection that worked. */

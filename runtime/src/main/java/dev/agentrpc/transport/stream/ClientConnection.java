@@ -1,7 +1,6 @@
 package dev.agentrpc.transport.stream;
 
 import dev.agentrpc.client.Dispatcher;
-import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.client.ResponseSink;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.Response;
@@ -9,37 +8,45 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The client end of one Connect stream, with its own Dispatcher. */
 final class ClientConnection
     implements ClientResponseObserver<ClientToServer, ServerToClient>, ResponseSink {
+  private static final Logger logger = LoggerFactory.getLogger(ClientConnection.class);
+
+  /** What the connection tells its StreamClient; called on the transport's threads. */
+  interface Events {
+    void connected(ClientConnection connection);
+
+    void ended(ClientConnection connection, Status status);
+  }
+
   private final Dispatcher dispatcher;
-  private final Runnable onConnected;
-  private final BiConsumer<ClientConnection, Status> onEnded;
-  private OutboundQueue<ClientToServer> outbound; // set in beforeStart, before any callback
-  private boolean connected; // inbound thread only
+  private final Events events;
+  private final OutboundQueue<ClientToServer> outbound;
+  private final long startNanos = System.nanoTime();
+  private volatile boolean commandReceived;
+  private boolean connected; // onReady thread only
+  private volatile boolean warnedFull;
 
   ClientConnection(
-      HandlerRegistry registry,
-      Executor executor,
-      int maxResponseBytes,
-      Runnable onConnected,
-      BiConsumer<ClientConnection, Status> onEnded) {
-    this.dispatcher = new Dispatcher(registry, executor, this, maxResponseBytes);
-    this.onConnected = onConnected;
-    this.onEnded = onEnded;
+      Function<ResponseSink, Dispatcher> dispatchers, long maxOutboundBytes, Events events) {
+    this.dispatcher = dispatchers.apply(this);
+    this.events = events;
+    this.outbound = new OutboundQueue<>(maxOutboundBytes);
   }
 
   @Override
   public void beforeStart(ClientCallStreamObserver<ClientToServer> stream) {
-    outbound = new OutboundQueue<>(stream);
+    outbound.attach(stream);
     stream.setOnReadyHandler(
         () -> {
           if (!connected) {
             connected = true;
-            onConnected.run();
+            events.connected(this);
           }
           outbound.drain();
         });
@@ -53,13 +60,30 @@ final class ClientConnection
             .build());
   }
 
+  /** Whether the server showed it accepted this connection: it sent a command. */
+  boolean wasAccepted() {
+    return commandReceived;
+  }
+
+  /** How long ago the stream was opened. */
+  long ageNanos() {
+    return System.nanoTime() - startNanos;
+  }
+
   @Override
   public void send(Response response) {
-    outbound.send(ClientToServer.newBuilder().setResponse(response).build());
+    if (!outbound.send(ClientToServer.newBuilder().setResponse(response).build()) && !warnedFull) {
+      warnedFull = true;
+      logger.warn(
+          "the server is not reading this connection's responses; dropping response {} (and"
+              + " others while it stays full): its call will time out on the server",
+          response.getId());
+    }
   }
 
   @Override
   public void onNext(ServerToClient command) {
+    commandReceived = true;
     dispatcher.onCommand(command);
   }
 
@@ -75,13 +99,14 @@ final class ClientConnection
 
   /** Cancels the stream from this side; the transport then reports it ended. */
   void cancel(String reason) {
-    outbound.close(stream -> ((ClientCallStreamObserver<ClientToServer>) stream).cancel(reason, null));
+    outbound.close(
+        stream -> ((ClientCallStreamObserver<ClientToServer>) stream).cancel(reason, null));
     dispatcher.close();
   }
 
   private void end(Status status) {
     outbound.close(null);
     dispatcher.close();
-    onEnded.accept(this, status);
+    events.ended(this, status);
   }
 }

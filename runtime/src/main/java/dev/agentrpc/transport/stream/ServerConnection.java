@@ -3,43 +3,57 @@ package dev.agentrpc.transport.stream;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.ServerToClient;
-import dev.agentrpc.server.ClientSession;
-import dev.agentrpc.server.ClientSink;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.spi.ClientSession;
+import dev.agentrpc.server.spi.ClientSink;
+import dev.agentrpc.server.spi.Sessions;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.grpc.SynchronizationContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The server end of one Connect stream: admits the client on Hello, then relays responses. */
+/**
+ * The server end of one Connect stream: admits the client on Hello, then relays responses
+ * in and commands out. Inbound callbacks arrive serialised by gRPC; writes and closes run on
+ * this connection's {@link SynchronizationContext}.
+ */
 final class ServerConnection implements StreamObserver<ClientToServer>, ClientSink {
   private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
   private final Clients clients;
-  private final OutboundQueue<ServerToClient> outbound;
+  private final ServerCallStreamObserver<ServerToClient> stream;
+  private final SynchronizationContext serializer =
+      new SynchronizationContext(
+          (thread, e) -> logger.error("a Connect stream's serialized task threw", e));
   private volatile ScheduledFuture<?> helloTimer; // null once Hello came or the stream ended
   private volatile ClientSession session;
+  private volatile boolean closed; // no more writes, no more inbound
+  private boolean streamEnded; // serializer only
 
   ServerConnection(
       Clients clients, ServerCallStreamObserver<ServerToClient> stream, long helloTimeoutNanos) {
     this.clients = clients;
-    this.outbound = new OutboundQueue<>(stream);
-    stream.setOnReadyHandler(outbound::drain);
-    stream.setOnCancelHandler(() -> onGone(Status.CANCELLED.withDescription("the client went away")));
+    this.stream = stream;
+    stream.setOnReadyHandler(this::onReady);
+    stream.setOnCancelHandler(
+        () -> end(Status.CANCELLED.withDescription("the client went away"), false));
     this.helloTimer =
         SharedTimer.get()
             .schedule(
                 () -> {
                   if (session == null) {
-                    close(
+                    end(
                         Status.DEADLINE_EXCEEDED.withDescription(
                             "no Hello within "
                                 + TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos)
-                                + " ms; a client must say Hello first"));
+                                + " ms; a client must say Hello first"),
+                        true);
                   }
                 },
                 helloTimeoutNanos,
@@ -48,23 +62,23 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
 
   @Override
   public void onNext(ClientToServer message) {
-    if (outbound.isClosed()) {
+    if (closed) {
       return;
     }
     ClientSession current = session;
     switch (message.getMsgCase()) {
-      case HELLO:
-        if (current != null) {
-          violation("a second Hello on one connection; Hello is sent once, first");
-        } else {
-          onHello(message.getHello());
-        }
-        break;
       case RESPONSE:
         if (current == null) {
           violation("the first message on a connection must be Hello");
         } else {
           current.onResponse(message.getResponse());
+        }
+        break;
+      case HELLO:
+        if (current != null) {
+          violation("a second Hello on one connection; Hello is sent once, first");
+        } else {
+          onHello(message.getHello());
         }
         break;
       default:
@@ -76,58 +90,60 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     }
   }
 
-  /** Cancels the Hello timeout and drops it, so an idle connection does not keep it. */
-  private void stopHelloTimer() {
-    ScheduledFuture<?> timer = helloTimer;
-    if (timer != null) {
-      helloTimer = null;
-      timer.cancel(false);
-    }
-  }
-
   @Override
   public void onError(Throwable t) {
-    onGone(Status.fromThrowable(t));
+    end(Status.fromThrowable(t), false);
   }
 
   @Override
   public void onCompleted() {
-    close(Status.UNAVAILABLE.withDescription("the client closed its stream"));
+    end(Status.UNAVAILABLE.withDescription("the client closed its stream"), true);
   }
 
   @Override
-  public void send(ServerToClient command) {
-    outbound.send(command);
+  public Executor serializer() {
+    return serializer;
   }
 
-  /** Ends the stream with {@code status} and takes the client out of Clients. */
+  @Override
+  public boolean isReady() {
+    return !closed && stream.isReady();
+  }
+
+  @Override
+  public void write(ServerToClient command) {
+    if (!closed) {
+      stream.onNext(command);
+    }
+  }
+
   @Override
   public void close(Status status) {
+    closed = true;
     stopHelloTimer();
-    outbound.close(
-        stream -> {
-          if (status.isOk()) {
-            stream.onCompleted();
-          } else {
-            stream.onError(status.asRuntimeException());
-          }
-        });
-    disconnect(status);
+    endStream(status);
+  }
+
+  private void onReady() {
+    ClientSession current = session;
+    if (current != null) {
+      current.onReady();
+    }
   }
 
   private void onHello(ClientToServer.Hello hello) {
     stopHelloTimer();
     ClientSession joined;
     try {
-      joined = clients.join(hello, this);
+      joined = Sessions.join(clients, hello, this);
     } catch (StatusException e) {
       logger.info("refused a client: {}", e.getStatus().getDescription());
-      close(e.getStatus());
+      end(e.getStatus(), true);
       return;
     }
     session = joined;
-    if (outbound.isClosed()) {
-      // Closed (Hello timeout, cancel) while joining: leave at once.
+    if (closed) {
+      // Ended (Hello timeout, cancel) while joining: leave at once.
       joined.onDisconnect(Status.CANCELLED.withDescription("the stream closed while joining"));
     }
   }
@@ -138,19 +154,43 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
         "protocol violation by {}: {}",
         current == null ? "a client that has not said Hello" : "client '" + current.name() + "'",
         description);
-    close(Status.INVALID_ARGUMENT.withDescription(description));
+    end(Status.INVALID_ARGUMENT.withDescription(description), true);
   }
 
-  private void onGone(Status status) {
+  /**
+   * The stream is over: stop writing, end it with {@code status} if {@code closeStream}
+   * (not when gRPC already ended it), and take the client out of Clients.
+   */
+  private void end(Status status, boolean closeStream) {
+    closed = true;
     stopHelloTimer();
-    outbound.close(null);
-    disconnect(status);
-  }
-
-  private void disconnect(Status status) {
+    if (closeStream) {
+      serializer.execute(() -> endStream(status));
+    }
     ClientSession current = session;
     if (current != null) {
       current.onDisconnect(status);
+    }
+  }
+
+  private void endStream(Status status) {
+    if (streamEnded) {
+      return;
+    }
+    streamEnded = true;
+    if (status.isOk()) {
+      stream.onCompleted();
+    } else {
+      stream.onError(status.asRuntimeException());
+    }
+  }
+
+  /** Cancels the Hello timeout and drops it, so an idle connection does not keep it. */
+  private void stopHelloTimer() {
+    ScheduledFuture<?> timer = helloTimer;
+    if (timer != null) {
+      helloTimer = null;
+      timer.cancel(false);
     }
   }
 }

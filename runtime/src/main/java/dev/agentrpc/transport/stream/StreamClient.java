@@ -1,21 +1,26 @@
 package dev.agentrpc.transport.stream;
 
+import dev.agentrpc.client.Dispatcher;
 import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.internal.CallbackPool;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.MessageLimits;
+import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.SynchronizationContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent end of the stream transport: dials the controller over a gRPC {@link Channel},
  * says Hello with its name, serves the controller's requests with a {@link HandlerRegistry},
- * and redials forever with exponential backoff and jitter when the stream ends. Each
- * connection gets a fresh dispatcher.
+ * and redials with exponential backoff and jitter when the stream ends. Each connection gets
+ * a fresh dispatcher.
  *
  * <pre>{@code
  * HandlerRegistry registry = new HandlerRegistry();
@@ -36,11 +41,23 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Closing it cancels the stream and every handler in flight; the channel stays the
- * caller's to shut down. Thread-safe.
+ * <p>Redials: the backoff starts over only once the server showed it accepted a connection
+ * (it sent a command, or the stream stayed up for {@value #STABLE_AFTER_SECONDS} s), so a
+ * server that refuses at once is dialed ever more slowly. A connection replaced by a newer
+ * one with the same name (ABORTED from the server) is logged at WARN and redialed only
+ * after the maximum backoff: two agents sharing a name take turns, slowly, instead of
+ * flapping. When the channel is shut down the client stops, in state CLOSED.
+ *
+ * <p>State changes are serialised; state listeners run one at a time on a shared callback
+ * pool, in order, never under a lock or on a transport or timer thread. Closing it cancels
+ * the stream and every handler in flight; the channel stays the caller's to shut down.
+ * Thread-safe.
  */
 public final class StreamClient implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(StreamClient.class);
+  /** A stream that stayed up this long counts as accepted, for the backoff. */
+  static final long STABLE_AFTER_SECONDS = 10;
+  private static final int MAX_QUEUED_STATE_EVENTS = 1024;
 
   /** Where the client is in its connection's life. */
   public enum State {
@@ -50,33 +67,55 @@ public final class StreamClient implements AutoCloseable {
     CONNECTED,
     /** The last stream ended; a redial is scheduled. */
     WAITING_TO_RECONNECT,
-    /** {@link #close()} was called; terminal. */
+    /** Closed, by {@link #close()} or because the channel was shut down; terminal. */
     CLOSED
   }
 
+  private final Channel channel;
   private final CoordinatorGrpc.CoordinatorStub stub;
   private final String name;
   private final HandlerRegistry registry;
   private final Executor executor;
-  private final ExecutorService ownedExecutor;
+  private final ThreadPoolExecutor ownedExecutor;
   private final Backoff backoff;
+  private final long maxBackoffNanos;
   private final int maxResponseBytes;
-  private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
-  private final Object lock = new Object();
-  private State state = State.CONNECTING; // guarded by lock
-  private ClientConnection connection; // guarded by lock
-  private ScheduledFuture<?> redial; // guarded by lock
+  private final int maxConcurrentHandlers;
+  private final List<Consumer<State>> stateListeners;
+  private final SerialExecutor stateEvents = new SerialExecutor(CallbackPool.get(), MAX_QUEUED_STATE_EVENTS);
+  private final SynchronizationContext sync =
+      new SynchronizationContext((thread, e) -> logger.error("StreamClient task threw", e));
+  private final ClientConnection.Events connectionEvents =
+      new ClientConnection.Events() {
+        @Override
+        public void connected(ClientConnection connection) {
+          sync.execute(() -> onConnected(connection));
+        }
+
+        @Override
+        public void ended(ClientConnection connection, Status status) {
+          sync.execute(() -> onEnded(connection, status));
+        }
+      };
+  private volatile State state = State.CONNECTING;
+  private volatile Status closeReason;
+  private volatile boolean closing;
+  private ClientConnection connection; // sync only
+  private SynchronizationContext.ScheduledHandle redial; // sync only
 
   private StreamClient(Builder builder) {
+    this.channel = builder.channel;
     // Stream callbacks run on the transport thread: only handler work goes to the executor.
     this.stub = CoordinatorGrpc.newStub(builder.channel).withExecutor(Runnable::run);
     this.name = builder.name;
     this.registry = builder.registry;
-    this.ownedExecutor = builder.executor == null ? newHandlerPool(builder.name) : null;
+    this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
+    this.ownedExecutor =
+        builder.executor == null ? newHandlerPool(builder.name, maxConcurrentHandlers) : null;
     this.executor = builder.executor != null ? builder.executor : ownedExecutor;
-    this.backoff =
-        new Backoff(Durations.toNanos(builder.initialBackoff), Durations.toNanos(builder.maxBackoff));
-    this.stateListeners.addAll(builder.stateListeners);
+    this.maxBackoffNanos = Durations.toNanos(builder.maxBackoff);
+    this.backoff = new Backoff(Durations.toNanos(builder.initialBackoff), maxBackoffNanos);
+    this.stateListeners = List.copyOf(builder.stateListeners);
     this.maxResponseBytes = builder.maxResponseBytes;
   }
 
@@ -95,50 +134,69 @@ public final class StreamClient implements AutoCloseable {
     return name;
   }
 
-  /** The connection's state now. */
+  /** The connection's state now; CLOSED from the moment {@link #close()} was called. */
   public State state() {
-    synchronized (lock) {
-      return state;
-    }
+    return closing ? State.CLOSED : state;
   }
 
-  /** Closes the stream, cancels every handler in flight and stops redialing. Idempotent. */
+  /**
+   * Why the client is CLOSED: CANCELLED when {@link #close()} was called, UNAVAILABLE when
+   * its channel was shut down; null while it is not closed.
+   */
+  public Status closeReason() {
+    return closeReason;
+  }
+
+  /**
+   * Closes the stream, cancels every handler in flight and stops redialing. Idempotent,
+   * and final: no stream is opened after it returns.
+   */
   @Override
   public void close() {
-    ClientConnection current;
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      current = connection;
-      connection = null;
-      if (redial != null) {
-        redial.cancel(false);
-      }
-      setState(State.CLOSED);
-    }
-    if (current != null) {
-      current.cancel("the client closed");
-    }
-    if (ownedExecutor != null) {
-      // Handlers were cancelled through their Context; let them finish, unblocked.
-      ownedExecutor.shutdown();
-    }
+    closeWith(Status.CANCELLED.withDescription("the client was closed"));
+  }
+
+  private void closeWith(Status reason) {
+    closing = true;
+    sync.execute(
+        () -> {
+          if (state == State.CLOSED) {
+            return;
+          }
+          closeReason = reason;
+          if (redial != null) {
+            redial.cancel();
+            redial = null;
+          }
+          ClientConnection current = connection;
+          connection = null;
+          setState(State.CLOSED);
+          if (current != null) {
+            current.cancel("the client closed");
+          }
+          if (ownedExecutor != null) {
+            // Handlers were cancelled through their Context; let them finish, unblocked.
+            ownedExecutor.shutdown();
+          }
+        });
   }
 
   private void dial() {
-    ClientConnection next;
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      redial = null;
-      setState(State.CONNECTING);
-      next =
-          new ClientConnection(
-              registry, executor, maxResponseBytes, this::onConnected, this::onEnded);
-      connection = next;
+    redial = null;
+    if (closing || state == State.CLOSED) {
+      return;
     }
+    if (channelShutDown()) {
+      return;
+    }
+    setState(State.CONNECTING);
+    ClientConnection next =
+        new ClientConnection(
+            sink ->
+                new Dispatcher(registry, executor, sink, maxResponseBytes, maxConcurrentHandlers),
+            2L * maxResponseBytes + 4096,
+            connectionEvents);
+    connection = next;
     try {
       stub.connect(next);
       next.sayHello(name);
@@ -147,50 +205,93 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  private void onConnected() {
-    synchronized (lock) {
-      if (state == State.CONNECTING) {
-        setState(State.CONNECTED);
-      }
+  private void onConnected(ClientConnection connected) {
+    if (connection == connected && state == State.CONNECTING && !closing) {
+      setState(State.CONNECTED);
     }
   }
 
   private void onEnded(ClientConnection ended, Status status) {
-    synchronized (lock) {
-      if (connection != ended || state == State.CLOSED) {
-        return;
-      }
-      connection = null;
-      if (state == State.CONNECTED && status.getCode() != Status.Code.INVALID_ARGUMENT) {
+    if (connection != ended || state == State.CLOSED) {
+      return;
+    }
+    connection = null;
+    if (closing || channelShutDown()) {
+      return;
+    }
+    long delay;
+    if (status.getCode() == Status.Code.ABORTED) {
+      backoff.nextDelayNanos(); // keep growing: being replaced is no sign of acceptance
+      delay = Backoff.jittered(maxBackoffNanos);
+      logger.warn(
+          "client '{}' was replaced by a newer connection with the same name ({}); is another"
+              + " agent using this name? redialing in {} ms",
+          name,
+          status.getDescription(),
+          TimeUnit.NANOSECONDS.toMillis(delay));
+    } else {
+      if (ended.wasAccepted() || ended.ageNanos() >= TimeUnit.SECONDS.toNanos(STABLE_AFTER_SECONDS)) {
         backoff.reset();
       }
-      long delay = backoff.nextDelayNanos();
+      delay = backoff.nextDelayNanos();
       logStreamEnd(status, delay);
-      setState(State.WAITING_TO_RECONNECT);
-      redial = SharedTimer.get().schedule(this::dial, delay, TimeUnit.NANOSECONDS);
     }
+    setState(State.WAITING_TO_RECONNECT);
+    redial = sync.schedule(this::dial, delay, TimeUnit.NANOSECONDS, SharedTimer.get());
+  }
+
+  /** Closes the client, with that reason, if the user shut its channel down. */
+  private boolean channelShutDown() {
+    if (channel instanceof ManagedChannel && ((ManagedChannel) channel).isShutdown()) {
+      logger.info("client '{}' stops: its channel was shut down", name);
+      closeWith(Status.UNAVAILABLE.withDescription("the channel was shut down"));
+      return true;
+    }
+    return false;
   }
 
   private void logStreamEnd(Status status, long delayNanos) {
     long millis = TimeUnit.NANOSECONDS.toMillis(delayNanos);
-    if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
-      logger.error(
-          "client '{}' was refused by the server ({}); redialing in {} ms",
-          name,
-          status.getDescription(),
-          millis);
+    String why = describe(status);
+    if (status.getCode() == Status.Code.INVALID_ARGUMENT
+        || status.getCode() == Status.Code.UNAUTHENTICATED
+        || status.getCode() == Status.Code.PERMISSION_DENIED
+        || status.getCode() == Status.Code.UNIMPLEMENTED) {
+      logger.error("client '{}' was refused by the server ({}); redialing in {} ms", name, why, millis);
     } else {
-      logger.info(
-          "client '{}' lost its stream ({}: {}); redialing in {} ms",
-          name,
-          status.getCode(),
-          status.getDescription(),
-          millis);
+      logger.info("client '{}' lost its stream ({}); redialing in {} ms", name, why, millis);
     }
+  }
+
+  /** The status, with the root cause a transport failure hides behind "io exception". */
+  static String describe(Status status) {
+    StringBuilder text = new StringBuilder(status.getCode().toString());
+    if (status.getDescription() != null) {
+      text.append(": ").append(status.getDescription());
+    }
+    Throwable cause = status.getCause();
+    while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null) {
+      text.append(" (").append(cause.getMessage()).append(')');
+    }
+    return text.toString();
   }
 
   private void setState(State next) {
     state = next;
+    if (stateListeners.isEmpty()) {
+      return;
+    }
+    try {
+      stateEvents.execute(() -> notifyListeners(next));
+    } catch (RejectedExecutionException e) {
+      logger.error("dropped state change {}: state listeners are not keeping up", next);
+    }
+  }
+
+  private void notifyListeners(State next) {
     for (Consumer<State> listener : stateListeners) {
       try {
         listener.accept(next);
@@ -200,14 +301,24 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  private static ExecutorService newHandlerPool(String name) {
+  private static ThreadPoolExecutor newHandlerPool(String name, int threads) {
     AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        runnable -> {
-          Thread thread = new Thread(runnable, "agentrpc-handler-" + name + "-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    // The dispatcher admits at most `threads` handlers at once, so its queue stays that short.
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "agentrpc-handler-" + name + "-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Options of a {@link StreamClient}. */
@@ -219,6 +330,7 @@ public final class StreamClient implements AutoCloseable {
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
+    private int maxConcurrentHandlers = Dispatcher.DEFAULT_MAX_CONCURRENT_HANDLERS;
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
     private Builder(Channel channel, String name, HandlerRegistry registry) {
@@ -233,7 +345,8 @@ public final class StreamClient implements AutoCloseable {
 
     /**
      * Runs handlers on {@code executor}, which the caller owns and shuts down. Unless set,
-     * the client runs them on a cached pool of daemon threads it shuts down on close.
+     * the client runs them on its own pool of at most {@link #maxConcurrentHandlers} daemon
+     * threads, which it shuts down on close.
      *
      * <p>When every handler is quick and never blocks (or is asynchronous and returns at
      * once), {@code executor(Runnable::run)} runs them on the transport thread: no hand-off
@@ -272,8 +385,22 @@ public final class StreamClient implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} with every state change, on the thread that made it: return
-     * quickly.
+     * How many handlers may run at once on this client (a synchronous handler counts until
+     * it returns, an asynchronous one until its stage completes); a request beyond it is
+     * answered RESOURCE_EXHAUSTED at once. {@value Dispatcher#DEFAULT_MAX_CONCURRENT_HANDLERS}
+     * unless set.
+     */
+    public Builder maxConcurrentHandlers(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
+      }
+      this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * Calls {@code listener} with every state change, in order, one at a time, on a shared
+     * pool of callback threads.
      */
     public Builder onStateChange(Consumer<State> listener) {
       stateListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -283,7 +410,7 @@ public final class StreamClient implements AutoCloseable {
     /** Builds the client and starts dialing. */
     public StreamClient start() {
       StreamClient client = new StreamClient(this);
-      client.dial();
+      client.sync.execute(client::dial);
       return client;
     }
   }

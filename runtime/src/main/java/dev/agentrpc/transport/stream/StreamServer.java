@@ -5,6 +5,7 @@ import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.spi.Sessions;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -50,6 +51,8 @@ public final class StreamServer implements BindableService {
   public ServerServiceDefinition bindService() {
     if (health != null) {
       health.setStatus(CoordinatorGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      Sessions.whenClosed(
+          clients, () -> health.setStatus(CoordinatorGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING));
     }
     return CoordinatorGrpc.bindService(
         new CoordinatorGrpc.AsyncService() {
@@ -83,7 +86,10 @@ public final class StreamServer implements BindableService {
       return this;
     }
 
-    /** Marks {@code agentrpc.v1.Coordinator} SERVING in {@code health} once bound. */
+    /**
+     * Marks {@code agentrpc.v1.Coordinator} SERVING in {@code health} once bound, and
+     * NOT_SERVING once its Clients is closed.
+     */
     public Builder healthStatusManager(HealthStatusManager health) {
       this.health = Objects.requireNonNull(health, "health");
       return this;

@@ -2,6 +2,7 @@ package dev.agentrpc.transport.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.StringValue;
 import io.grpc.stub.CallStreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class OutboundQueueTest {
   /** A stream whose readiness the test sets, recording what is written. */
-  private static final class Stream extends CallStreamObserver<String> {
-    final List<String> written = new ArrayList<>();
+  private static final class Stream extends CallStreamObserver<StringValue> {
+    final List<StringValue> written = new ArrayList<>();
     boolean ready;
     Throwable error;
 
@@ -20,7 +21,7 @@ class OutboundQueueTest {
     }
 
     @Override
-    public void onNext(String value) {
+    public void onNext(StringValue value) {
       if (!ready) {
         throw new AssertionError("wrote while not ready: " + value);
       }
@@ -52,57 +53,82 @@ class OutboundQueueTest {
   void writesAtOnceWhileTheStreamIsReady() {
     Stream stream = new Stream();
     stream.ready = true;
-    OutboundQueue<String> queue = new OutboundQueue<>(stream);
+    OutboundQueue<StringValue> queue = queue(stream, 1 << 20);
 
-    queue.send("a");
-    queue.send("b");
+    queue.send(msg("a"));
+    queue.send(msg("b"));
 
-    assertThat(stream.written).containsExactly("a", "b");
+    assertThat(stream.written).containsExactly(msg("a"), msg("b"));
   }
 
   @Test
   void queuesWhileNotReadyAndDrainsInOrderOnReady() {
     Stream stream = new Stream();
-    OutboundQueue<String> queue = new OutboundQueue<>(stream);
+    OutboundQueue<StringValue> queue = queue(stream, 1 << 20);
 
-    queue.send("a");
-    queue.send("b");
+    queue.send(msg("a"));
+    queue.send(msg("b"));
     assertThat(stream.written).isEmpty();
     stream.ready = true;
-    queue.send("c"); // must not overtake what is queued
+    queue.send(msg("c")); // must not overtake what is queued
     queue.drain();
 
-    assertThat(stream.written).containsExactly("a", "b", "c");
+    assertThat(stream.written).containsExactly(msg("a"), msg("b"), msg("c"));
   }
 
   @Test
   void drainStopsWhenTheStreamIsNoLongerReady() {
     Stream stream = new Stream();
-    OutboundQueue<String> queue = new OutboundQueue<>(stream);
-    queue.send("a");
-    queue.send("b");
+    OutboundQueue<StringValue> queue = queue(stream, 1 << 20);
+    queue.send(msg("a"));
+    queue.send(msg("b"));
 
     stream.ready = true;
     queue.drain();
     stream.ready = false;
-    queue.send("c");
+    queue.send(msg("c"));
 
-    assertThat(stream.written).containsExactly("a", "b");
+    assertThat(stream.written).containsExactly(msg("a"), msg("b"));
   }
 
   @Test
   void closeDropsWhatIsQueuedRunsTheTerminalOnceAndIgnoresLaterSends() {
     Stream stream = new Stream();
-    OutboundQueue<String> queue = new OutboundQueue<>(stream);
-    queue.send("a");
+    OutboundQueue<StringValue> queue = queue(stream, 1 << 20);
+    queue.send(msg("a"));
 
     assertThat(queue.close(s -> s.onError(new RuntimeException("bye")))).isTrue();
     assertThat(queue.close(s -> s.onError(new RuntimeException("again")))).isFalse();
     stream.ready = true;
-    queue.send("b");
+    queue.send(msg("b"));
     queue.drain();
 
     assertThat(stream.written).isEmpty();
     assertThat(stream.error).hasMessage("bye");
+  }
+
+  @Test
+  void refusesWhatWouldPassTheByteCapWhileSomethingWaits() {
+    Stream stream = new Stream();
+    OutboundQueue<StringValue> queue = queue(stream, 10);
+
+    assertThat(queue.send(msg("0123456789abc"))).isTrue(); // one message always fits
+    assertThat(queue.send(msg("d"))).isFalse();
+    stream.ready = true;
+    queue.drain();
+    stream.ready = false;
+    assertThat(queue.send(msg("e"))).isTrue();
+
+    assertThat(stream.written).containsExactly(msg("0123456789abc"));
+  }
+
+  private static OutboundQueue<StringValue> queue(Stream stream, long maxBytes) {
+    OutboundQueue<StringValue> queue = new OutboundQueue<>(maxBytes);
+    queue.attach(stream);
+    return queue;
+  }
+
+  private static StringValue msg(String text) {
+    return StringValue.of(text);
   }
 }

@@ -1,0 +1,37 @@
+package dev.agentrpc.internal;
+
+import dev.agentrpc.proto.v1.ClientToServer;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.spi.ClientSession;
+import dev.agentrpc.server.spi.ClientSink;
+import io.grpc.StatusException;
+
+/**
+ * Lets the transport SPI reach into {@link Clients} without making that part of the caller's
+ * API. Clients installs the implementation when its class initialises. Internal API.
+ */
+public abstract class ClientsAccess {
+  private static volatile ClientsAccess instance;
+
+  /** Called once, by Clients. */
+  public static void install(ClientsAccess access) {
+    if (instance != null) {
+      throw new IllegalStateException("already installed");
+    }
+    instance = access;
+  }
+
+  public static ClientSession join(Clients clients, ClientToServer.Hello hello, ClientSink sink)
+      throws StatusException {
+    return instance.doJoin(clients, hello, sink);
+  }
+
+  public static void whenClosed(Clients clients, Runnable task) {
+    instance.doWhenClosed(clients, task);
+  }
+
+  protected abstract ClientSession doJoin(
+      Clients clients, ClientToServer.Hello hello, ClientSink sink) throws StatusException;
+
+  protected abstract void doWhenClosed(Clients clients, Runnable task);
+}

@@ -1,0 +1,213 @@
+package dev.agentrpc.server;
+
+import io.grpc.Status;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A future the runtime completes for a caller: the runtime decides its outcome on whatever
+ * thread learns it (transport, timer), and the future completes, running the caller's
+ * stages, on the caller's executor; or on the caller's own thread when it waits in {@link
+ * Calls#await}, with no hand-off at all.
+ */
+abstract class CallFuture<T> extends CompletableFuture<T> {
+  private static final int UNDECIDED = 0;
+  private static final int AWAITED = 1;
+  private static final int DECIDED = 2;
+  /** How long past its deadline a waiting caller waits before deciding the outcome itself. */
+  private static final long AWAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final Executor executor;
+  private final AtomicInteger delivery = new AtomicInteger(UNDECIDED);
+  private final AtomicReference<Thread> waiter = new AtomicReference<>();
+  private volatile Object outcome; // a T, or a Failure
+
+  CallFuture(Executor executor) {
+    this.executor = executor;
+  }
+
+  /** The outcome is a value. Called once. */
+  final void decide(T value) {
+    settle(value);
+  }
+
+  /** The outcome is a failure with {@code status}. Called once. */
+  final void decideFailure(Status status) {
+    settle(new Failure(status));
+  }
+
+  /** Runs after the future completed, on the thread that completed it. */
+  abstract void onDelivered();
+
+  /** When {@link #await()} stops waiting for the runtime and decides on its own, in nanoTime. */
+  abstract long awaitDeadlineNanos();
+
+  /** The caller waited past {@link #awaitDeadlineNanos()}: decide now, if nothing else did. */
+  abstract void expire();
+
+  /** The waiting thread was interrupted: give up the call. */
+  abstract void abandonOnInterrupt();
+
+  /** The caller completed the future itself: cancel what is outstanding, free its slots. */
+  abstract void abandon();
+
+  /** Cancels the call on the client too. */
+  @Override
+  public final boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    completedByCaller();
+    return cancelled;
+  }
+
+  /** Completing the future yourself cancels the call on the client. */
+  @Override
+  public final boolean complete(T value) {
+    boolean completed = super.complete(value);
+    completedByCaller();
+    return completed;
+  }
+
+  /** Failing the future yourself (so also {@code orTimeout}) cancels the call on the client. */
+  @Override
+  public final boolean completeExceptionally(Throwable failure) {
+    boolean completed = super.completeExceptionally(failure);
+    completedByCaller();
+    return completed;
+  }
+
+  private void settle(Object result) {
+    outcome = result;
+    if (delivery.compareAndSet(UNDECIDED, DECIDED)) {
+      try {
+        executor.execute(this::deliver);
+      } catch (RejectedExecutionException e) {
+        deliver(); // the executor is shut down: complete here rather than never
+      }
+    } else {
+      LockSupport.unpark(waiter.get());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void deliver() {
+    try {
+      Object result = outcome;
+      if (result instanceof Failure) {
+        super.completeExceptionally(((Failure) result).status.asRuntimeException());
+      } else {
+        super.complete((T) result);
+      }
+    } finally {
+      onDelivered();
+    }
+  }
+
+  /**
+   * Waits on this thread for the outcome and returns it: the value, or a fresh
+   * StatusRuntimeException thrown with this thread's stack trace. When this thread is the
+   * first to wait before the outcome is known, the future is completed here too, with no
+   * executor hop; otherwise its completion stays the executor's.
+   *
+   * @throws InterruptedException after giving up the call
+   * @throws CancellationException if the caller cancelled the future
+   */
+  @SuppressWarnings("unchecked")
+  final T awaitOutcome() throws InterruptedException {
+    Thread me = Thread.currentThread();
+    if (!waiter.compareAndSet(null, me)) {
+      return awaitCompletion(); // another thread waits already: rare
+    }
+    if (delivery.compareAndSet(UNDECIDED, AWAITED)) {
+      parkUntilSettled();
+      if (outcome != null) {
+        deliver();
+      }
+    }
+    Object result = outcome;
+    if (result == null) {
+      return awaitCompletion(); // completed by the caller itself
+    }
+    if (result instanceof Failure) {
+      throw ((Failure) result).status.asRuntimeException();
+    }
+    return (T) result;
+  }
+
+  private void parkUntilSettled() throws InterruptedException {
+    boolean expired = false;
+    while (outcome == null && !isDone()) {
+      if (Thread.interrupted()) {
+        abandonOnInterrupt();
+        while (outcome == null && !isDone()) {
+          // Whoever claimed the call first is settling it now.
+          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        if (outcome != null) {
+          deliver();
+        }
+        throw new InterruptedException();
+      }
+      long left = awaitDeadlineNanos() + AWAIT_GRACE_NANOS - System.nanoTime();
+      if (left <= 0) {
+        if (!expired) {
+          expired = true;
+          expire();
+        }
+        left = TimeUnit.MILLISECONDS.toNanos(10);
+      }
+      LockSupport.parkNanos(this, left);
+    }
+  }
+
+  private T awaitCompletion() throws InterruptedException {
+    long left = awaitDeadlineNanos() + 2 * AWAIT_GRACE_NANOS - System.nanoTime();
+    try {
+      return get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Status status = Calls.statusOf(e.getCause());
+      throw status.asRuntimeException();
+    } catch (TimeoutException e) {
+      throw Status.DEADLINE_EXCEEDED
+          .withDescription("the call's outcome was not delivered in time; is the callback executor stuck?")
+          .asRuntimeException();
+    }
+  }
+
+  private void completedByCaller() {
+    Thread thread = waiter.get();
+    if (thread != null) {
+      LockSupport.unpark(thread); // a thread waiting in awaitOutcome stops
+    }
+    abandon();
+  }
+
+  /** Fails the future at once, on this thread, before anyone could attach a stage. */
+  final void failNow(Status status) {
+    outcome = new Failure(status);
+    delivery.set(DECIDED);
+    super.completeExceptionally(status.asRuntimeException());
+  }
+
+  /** Completes the future at once, on this thread, before anyone could attach a stage. */
+  final void completeNow(T value) {
+    outcome = value;
+    delivery.set(DECIDED);
+    super.complete(value);
+  }
+
+  private static final class Failure {
+    final Status status;
+
+    Failure(Status status) {
+      this.status = status;
+    }
+  }
+}

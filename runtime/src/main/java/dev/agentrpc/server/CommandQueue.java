@@ -1,0 +1,92 @@
+package dev.agentrpc.server;
+
+import dev.agentrpc.proto.v1.ServerToClient;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The commands waiting for one client's connection to take them: requests (as their calls,
+ * so a request is built only when written) and cancels.
+ *
+ * <p>Bounded by construction: requests count against a byte cap at admission; a request
+ * whose call ended unwritten leaves the count at once and its entry is swept out once such
+ * entries outnumber {@link #SWEEP_THRESHOLD}; a cancel is queued only for a request that
+ * was written. Any thread may offer; only the connection's serializer polls and sweeps.
+ */
+final class CommandQueue {
+  private static final int SWEEP_THRESHOLD = 1024;
+
+  private final ConcurrentLinkedQueue<Object> entries = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicInteger deadEntries = new AtomicInteger();
+  private final long maxBytes;
+
+  CommandQueue(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Queues {@code call}'s request; false if that would pass the byte cap. */
+  boolean offer(PendingCall<?> call) {
+    int bytes = call.bytes();
+    if (queuedBytes.addAndGet(bytes) > maxBytes) {
+      queuedBytes.addAndGet(-bytes);
+      return false;
+    }
+    entries.add(call);
+    return true;
+  }
+
+  void offerCancel(ServerToClient cancel) {
+    entries.add(cancel);
+  }
+
+  /** {@code call} ended before it was written; true when the queue wants a sweep. */
+  boolean dropped(PendingCall<?> call) {
+    queuedBytes.addAndGet(-call.bytes());
+    return deadEntries.incrementAndGet() == SWEEP_THRESHOLD;
+  }
+
+  /** The next command to write, or null when none waits. Serializer only. */
+  ServerToClient poll(long nowNanos) {
+    Object entry;
+    while ((entry = entries.poll()) != null) {
+      if (entry instanceof ServerToClient) {
+        return (ServerToClient) entry;
+      }
+      PendingCall<?> call = (PendingCall<?>) entry;
+      ServerToClient request = call.takeRequest(nowNanos);
+      if (request != null) {
+        queuedBytes.addAndGet(-call.bytes());
+        return request;
+      }
+      deadEntries.decrementAndGet();
+    }
+    return null;
+  }
+
+  /** Removes the entries of calls that ended unwritten. Serializer only. */
+  void sweep() {
+    entries.removeIf(
+        entry -> {
+          if (entry instanceof PendingCall && ((PendingCall<?>) entry).isDropped()) {
+            deadEntries.decrementAndGet();
+            return true;
+          }
+          return false;
+        });
+  }
+
+  /** Drops everything; the connection is gone. */
+  void clear() {
+    entries.clear();
+  }
+
+  long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  boolean isEmpty() {
+    return entries.isEmpty();
+  }
+}

@@ -1,0 +1,18 @@
+package dev.agentrpc.server;
+
+import io.grpc.Status;
+
+/** Where one call's outcome goes: a caller's future, or one slot of a call-all. */
+interface Completion<R> {
+  /** {@code call} was created for this completion, before anything can end it. */
+  void bind(PendingCall<R> call);
+
+  void succeeded(R value);
+
+  void failed(Status status);
+
+  /** The call could not start; its caller has not seen the future yet. */
+  default void refused(Status status) {
+    failed(status);
+  }
+}

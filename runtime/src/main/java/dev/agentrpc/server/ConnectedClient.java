@@ -1,0 +1,231 @@
+package dev.agentrpc.server;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Parser;
+import dev.agentrpc.internal.SharedTimer;
+import dev.agentrpc.proto.v1.Response;
+import dev.agentrpc.proto.v1.ServerToClient;
+import dev.agentrpc.server.spi.ClientSession;
+import dev.agentrpc.server.spi.ClientSink;
+import io.grpc.Context;
+import io.grpc.Status;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One joined client connection: its request ids, its pending calls, the in-flight bound and
+ * the commands waiting for its connection. Writes and closes run on the connection's
+ * serializer; everything else is lock-free.
+ */
+final class ConnectedClient implements ClientSession {
+  private static final Logger logger = LoggerFactory.getLogger(ConnectedClient.class);
+
+  private final Clients clients;
+  private final String name;
+  private final ClientSink sink;
+  private final Executor serializer;
+  private final int maxInFlight;
+  private final AtomicLong nextId;
+  /** Calls started and not yet delivered to their callers: the in-flight bound counts these. */
+  private final AtomicInteger slots = new AtomicInteger();
+  private final ConcurrentHashMap<Long, PendingCall<?>> pending = new ConcurrentHashMap<>();
+  private final CommandQueue outbound;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drain = this::drain;
+  private volatile Status closedWith;
+  private boolean sinkClosed; // serializer only
+
+  ConnectedClient(
+      Clients clients, String name, long firstId, ClientSink sink, int maxInFlight, long maxQueuedBytes) {
+    this.clients = clients;
+    this.name = name;
+    this.sink = sink;
+    this.serializer = sink.serializer();
+    this.maxInFlight = maxInFlight;
+    this.nextId = new AtomicLong(firstId);
+    this.outbound = new CommandQueue(maxQueuedBytes);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void onResponse(Response response) {
+    PendingCall<?> call = pending.remove(response.getId());
+    if (call == null) {
+      clients.countUnknownResponse();
+      return;
+    }
+    call.onResponse(response);
+  }
+
+  @Override
+  public void onReady() {
+    scheduleDrain();
+  }
+
+  @Override
+  public void onDisconnect(Status cause) {
+    String why =
+        cause.getDescription() != null
+            ? cause.getCode() + ": " + cause.getDescription()
+            : cause.getCode().toString();
+    failAll(Status.UNAVAILABLE.withDescription("client '" + name + "' disconnected (" + why + ")"));
+    clients.leave(this);
+  }
+
+  int pendingCalls() {
+    return pending.size();
+  }
+
+  long queuedBytes() {
+    return outbound.queuedBytes();
+  }
+
+  /**
+   * Starts one call whose outcome goes to {@code completion}; returns null (with {@code
+   * completion} already told) when it cannot start.
+   */
+  <R> PendingCall<R> start(
+      Any payload, Parser<R> parser, long timeoutNanos, Context callerContext, Completion<R> completion) {
+    if (slots.incrementAndGet() > maxInFlight) {
+      slots.decrementAndGet();
+      completion.refused(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "client '"
+                  + name
+                  + "' already has "
+                  + maxInFlight
+                  + " calls in flight; retry later or raise Clients.Builder.maxInFlightPerClient"));
+      return null;
+    }
+    long id = nextId.getAndIncrement();
+    PendingCall<R> call =
+        new PendingCall<>(this, id, payload, parser, timeoutNanos, System.nanoTime(), completion);
+    completion.bind(call);
+    if (!outbound.offer(call)) {
+      call.releaseSlot();
+      completion.refused(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "client '"
+                  + name
+                  + "' is not reading: "
+                  + outbound.queuedBytes()
+                  + " bytes of requests already wait for its connection; retry later or raise"
+                  + " Clients.Builder.maxQueuedBytesPerClient"));
+      return null;
+    }
+    pending.put(id, call);
+    Status closed = closedWith;
+    if (closed != null) {
+      call.cancel(closed);
+      return call;
+    }
+    call.armTimer(SharedTimer.get().schedule(call, timeoutNanos, TimeUnit.NANOSECONDS));
+    if (callerContext != null) {
+      call.watch(callerContext);
+    }
+    scheduleDrain();
+    return call;
+  }
+
+  /** Removes {@code call} from pending; true for exactly one caller. */
+  boolean removePending(PendingCall<?> call) {
+    return pending.remove(call.id(), call);
+  }
+
+  void releaseSlot() {
+    slots.decrementAndGet();
+  }
+
+  void droppedUnwritten(PendingCall<?> call) {
+    if (outbound.dropped(call)) {
+      serializer.execute(outbound::sweep);
+    }
+  }
+
+  void sendCancel(long id) {
+    if (closedWith == null) {
+      outbound.offerCancel(ServerToClient.newBuilder().setCancelId(id).build());
+      scheduleDrain();
+    }
+  }
+
+  /** A newer connection took this name: fail pending calls and close this connection. */
+  void replace() {
+    logger.warn(
+        "client '{}' connected again while connected; closing its older connection (two agents"
+            + " sharing one name take turns: give each a unique name)",
+        name);
+    failAll(
+        Status.UNAVAILABLE.withDescription(
+            "client '" + name + "' reconnected; calls on its replaced connection were dropped"));
+    closeSink(
+        Status.ABORTED.withDescription(
+            "replaced by a newer connection with the same name '" + name + "'"));
+  }
+
+  /** The server is shutting down. */
+  void shutdown() {
+    Status status = Status.UNAVAILABLE.withDescription("the server is shutting down");
+    failAll(status);
+    closeSink(status);
+  }
+
+  private void scheduleDrain() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      serializer.execute(drain);
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    if (sinkClosed) {
+      return;
+    }
+    while (sink.isReady()) {
+      ServerToClient next = outbound.poll(System.nanoTime());
+      if (next == null) {
+        return;
+      }
+      sink.write(next);
+    }
+  }
+
+  /** Fails every pending call with {@code status} and refuses new ones. Idempotent. */
+  private void failAll(Status status) {
+    if (closedWith != null) {
+      return;
+    }
+    closedWith = status;
+    for (PendingCall<?> call : pending.values()) {
+      if (removePending(call)) {
+        call.onDisconnect(status);
+      }
+    }
+    serializer.execute(outbound::clear);
+  }
+
+  private void closeSink(Status status) {
+    serializer.execute(
+        () -> {
+          if (!sinkClosed) {
+            sinkClosed = true;
+            sink.close(status);
+          }
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectedClient{" + name + ", pending=" + pending.size() + "}";
+  }
+}
