@@ -1,5 +1,6 @@
 package test;
 
+import com.google.protobuf.Empty;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.StringValue;
 import dev.agentrpc.annotations.AgentService;
@@ -8,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 @AgentService
 @Timeout(0)
-interface NonPositiveTimeout {
+interface BadTimeout {
   @Timeout(value = -5, unit = TimeUnit.MILLISECONDS)
   StringValue echo(StringValue text);
 
   @Timeout(value = Long.MAX_VALUE, unit = TimeUnit.DAYS)
   Int32Value count(Int32Value value);
+
+  @Timeout(value = 3, unit = TimeUnit.MICROSECONDS)
+  Empty ping(Empty request);
 }

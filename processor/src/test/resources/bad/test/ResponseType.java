@@ -15,7 +15,7 @@ interface ResponseType {
 
   MessageOrBuilder view(StringValue request);
 
-  CompletionStage<Int32Value> stage(Int32Value request);
+  CompletionStage<? extends Int32Value> stage(Int32Value request);
 
   CompletableFuture<?> wildcard(Timestamp request);
 }

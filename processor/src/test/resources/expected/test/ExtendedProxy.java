@@ -26,7 +26,7 @@ import javax.annotation.processing.Generated;
 final class ExtendedProxy {
   private static final Duration DESCRIBE_TIMEOUT = Duration.ofMinutes(2);
 
-  private static final Duration DESCRIBE_TIMEOUT_2 = Duration.of(3, ChronoUnit.MICROS);
+  private static final Duration DESCRIBE_TIMEOUT_2 = Duration.of(1500, ChronoUnit.MICROS);
 
   private final Clients clients;
 

@@ -1,6 +1,7 @@
 package test;
 
 import com.google.protobuf.Empty;
+import com.google.protobuf.Int32Value;
 import com.google.protobuf.StringValue;
 import dev.agentrpc.client.HandlerRegistry;
 import java.util.Objects;
@@ -20,6 +21,7 @@ public final class InventoryHandlers {
    * <ul>
    *   <li>{@link Inventory#count(StringValue)} serves {@link StringValue}
    *   <li>{@link Inventory#lastChange(Empty)} serves {@link Empty}, asynchronously
+   *   <li>{@link Inventory#restock(Int32Value)} serves {@link Int32Value}, asynchronously
    * </ul>
    *
    * @return {@code registry}
@@ -30,6 +32,7 @@ public final class InventoryHandlers {
     Objects.requireNonNull(impl, "impl");
     return Objects.requireNonNull(registry, "registry")
         .register(StringValue.getDefaultInstance(), impl::count)
-        .registerAsync(Empty.getDefaultInstance(), impl::lastChange);
+        .registerAsync(Empty.getDefaultInstance(), impl::lastChange)
+        .registerAsync(Int32Value.getDefaultInstance(), impl::restock);
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.annotation.processing.Generated;
 
 /**
@@ -136,6 +137,44 @@ public final class InventoryProxy {
   }
 
   /**
+   * Calls {@link Inventory#restock(Int32Value)} on the client named {@code client} and waits
+   * for its reply.
+   *
+   * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
+   *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
+   */
+  public Int32Value restock(String client, Int32Value request) {
+    return Calls.await(restockAsync(client, request));
+  }
+
+  /**
+   * Calls {@link Inventory#restock(Int32Value)} on the client named {@code client}.
+   *
+   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
+   * cancelling it cancels the call on the agent.
+   */
+  public CompletableFuture<Int32Value> restockAsync(String client, Int32Value request) {
+    return clients.call(client, request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * Calls {@link Inventory#restock(Int32Value)} on every connected client and waits for all their results.
+   */
+  public List<Result<Int32Value>> restockAll(Int32Value request) {
+    return Calls.await(restockAllAsync(request));
+  }
+
+  /**
+   * Calls {@link Inventory#restock(Int32Value)} on every connected client.
+   *
+   * <p>The future completes with one result per client once all have answered, failed
+   * or timed out; cancelling it cancels every call.
+   */
+  public CompletableFuture<List<Result<Int32Value>>> restockAllAsync(Int32Value request) {
+    return clients.callAll(request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
+  }
+
+  /**
    * An implementation of {@link Inventory} whose methods call the client named {@code client}
    * through this proxy: those returning a message wait for the reply, those returning a
    * future do not.
@@ -169,6 +208,11 @@ public final class InventoryProxy {
     @Override
     public CompletableFuture<Timestamp> lastChange(Empty request) {
       return proxy.lastChangeAsync(client, request);
+    }
+
+    @Override
+    public CompletionStage<Int32Value> restock(Int32Value request) {
+      return proxy.restockAsync(client, request);
     }
 
     @Override

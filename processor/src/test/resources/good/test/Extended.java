@@ -16,7 +16,7 @@ interface Extended extends Lookup<StringValue, Int32Value> {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   StringValue describe(Int32Value number) throws StatusException, IllegalStateException;
 
-  @Timeout(value = 3, unit = TimeUnit.MICROSECONDS)
+  @Timeout(value = 1500, unit = TimeUnit.MICROSECONDS)
   StringValue describe(Timestamp time);
 
   /** Redeclaring Object's methods does not make them agent methods. */

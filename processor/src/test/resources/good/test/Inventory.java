@@ -8,6 +8,7 @@ import dev.agentrpc.annotations.AgentService;
 import dev.agentrpc.annotations.Timeout;
 import io.grpc.StatusException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** A representative service: sync and async methods, interface and method timeouts. */
@@ -20,6 +21,9 @@ public interface Inventory {
   /** When the inventory last changed; slow, so asynchronous and with its own timeout. */
   @Timeout(value = 500, unit = TimeUnit.MILLISECONDS)
   CompletableFuture<Timestamp> lastChange(Empty request);
+
+  /** Adds to the stock, answering when stored; a CompletionStage serves as well as a future. */
+  CompletionStage<Int32Value> restock(Int32Value amount);
 
   /** Default methods are not agent methods. */
   default String describe() {

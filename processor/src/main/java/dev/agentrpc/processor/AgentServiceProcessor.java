@@ -18,11 +18,9 @@ import javax.lang.model.element.TypeElement;
  *
  * <p>The work is done by {@code AgentServiceSteps}, an auto-common {@code
  * BasicAnnotationProcessor}, which defers interfaces using types that do not exist yet to a later
- * round. This class adds claiming the annotations, which BasicAnnotationProcessor does not do, so
- * that users compiling with {@code -Xlint:all -Werror} get no "No processor claimed any of these
- * annotations" warning: {@code @AgentService}, {@code @Timeout}, and the {@code @Generated} on the
- * files it writes, which javac reports in the next round otherwise. As with any claiming processor,
- * processors that javac runs after this one are not offered these annotations.
+ * round. This class adds claiming annotations, which BasicAnnotationProcessor does not do, so that
+ * users compiling with {@code -Xlint:all -Werror} get no "No processor claimed any of these
+ * annotations" warning; {@link GeneratedClaim} says which.
  */
 @AutoService(Processor.class)
 public final class AgentServiceProcessor extends AbstractProcessor {
@@ -60,6 +58,6 @@ public final class AgentServiceProcessor extends AbstractProcessor {
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     steps.process(annotations, round);
-    return true;
+    return GeneratedClaim.claims(annotations, round);
   }
 }

@@ -8,10 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.Set;
-import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
-import javax.tools.Diagnostic;
 
 /**
  * Processes each {@code @AgentService} type: validate, then model, then generate. A type whose
@@ -20,18 +18,21 @@ import javax.tools.Diagnostic;
 final class AgentServiceStep implements Step {
   private final AgentServiceValidator validator;
   private final ServiceModelFactory models;
+  private final GeneratedNamesValidator names;
   private final ServiceGenerator generator;
-  private final Messager messager;
+  private final Diagnostics diagnostics;
 
   AgentServiceStep(
       AgentServiceValidator validator,
       ServiceModelFactory models,
+      GeneratedNamesValidator names,
       ServiceGenerator generator,
-      Messager messager) {
+      Diagnostics diagnostics) {
     this.validator = validator;
     this.models = models;
+    this.names = names;
     this.generator = generator;
-    this.messager = messager;
+    this.diagnostics = diagnostics;
   }
 
   @Override
@@ -49,30 +50,40 @@ final class AgentServiceStep implements Step {
         if (report.isUnresolved()) {
           deferred.add(element);
         } else if (!report.isClean()) {
-          report.printTo(messager);
+          report.printTo(diagnostics);
         } else {
-          generator.generate(models.create((TypeElement) element));
+          generate(models.create((TypeElement) element));
         }
-      } catch (IOException e) {
-        messager.printMessage(
-            Diagnostic.Kind.ERROR,
-            String.format(
-                "[AgentServiceWrite] could not write the classes generated for %s: %s; if a class"
-                    + " already has the name of its proxy or handlers in this package, rename it",
-                element.getSimpleName(), e.getMessage()),
-            element);
       } catch (RuntimeException e) {
         // Abandon this interface only: the others still generate.
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
-        messager.printMessage(
-            Diagnostic.Kind.ERROR,
-            "[AgentServiceFatal] FATAL ERROR in the @AgentService processor; please report it with"
-                + " this interface: "
+        diagnostics.error(
+            "[AgentServiceFatal] FATAL ERROR in the @AgentService processor; please report it"
+                + " with this interface: "
                 + trace,
-            element);
+            element,
+            null);
       }
     }
     return deferred;
+  }
+
+  private void generate(ServiceModel service) {
+    ValidationReport report = names.validate(service);
+    if (!report.isClean()) {
+      report.printTo(diagnostics);
+      return;
+    }
+    try {
+      generator.generate(service);
+    } catch (IOException e) {
+      diagnostics.error(
+          String.format(
+              "[AgentServiceWrite] could not write the classes generated for '%s': %s",
+              service.element().getSimpleName(), e.getMessage()),
+          service.element(),
+          null);
+    }
   }
 }

@@ -6,8 +6,9 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Wires the pipeline: one step with its validator, model factory and writers. Its name appears in
- * auto-common's error for an interface whose types never resolve.
+ * Wires the pipeline: one step per annotation, each with its validator, and the service step's
+ * model factory and writers. Its name appears in auto-common's error for an interface whose types
+ * never resolve.
  */
 final class AgentServiceSteps extends BasicAnnotationProcessor {
   private final ServiceGenerator.Wrapper wrapper;
@@ -20,6 +21,7 @@ final class AgentServiceSteps extends BasicAnnotationProcessor {
   protected Iterable<? extends Step> steps() {
     Types types = processingEnv.getTypeUtils();
     Elements elements = processingEnv.getElementUtils();
+    Diagnostics diagnostics = Diagnostics.of(processingEnv);
     GeneratedHeader header = new GeneratedHeader(elements);
     ProxyWriter proxy = new ProxyWriter(header);
     HandlersWriter handlers = new HandlersWriter(header);
@@ -32,7 +34,9 @@ final class AgentServiceSteps extends BasicAnnotationProcessor {
         new AgentServiceStep(
             new AgentServiceValidator(types, elements),
             new ServiceModelFactory(types, elements),
+            new GeneratedNamesValidator(elements, processingEnv.getFiler()),
             wrapper.wrap(generator),
-            processingEnv.getMessager()));
+            diagnostics),
+        new TimeoutStep(new TimeoutPlacementValidator(), diagnostics));
   }
 }

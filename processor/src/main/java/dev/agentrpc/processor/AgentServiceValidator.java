@@ -39,7 +39,7 @@ final class AgentServiceValidator {
           element,
           "AgentServiceNotInterface",
           String.format(
-              "@AgentService applies to interfaces only; declare %s as an interface whose"
+              "@AgentService applies to interfaces only; declare '%s' as an interface whose"
                   + " methods take and return protobuf messages",
               element.getSimpleName()));
       return report;
@@ -47,6 +47,16 @@ final class AgentServiceValidator {
     TypeElement service = (TypeElement) element;
     validateType(service, report);
     List<ServiceMethod> methods = ServiceMethod.of(service, types, elements);
+    if (methods.isEmpty()) {
+      report.error(
+          service,
+          "AgentServiceEmpty",
+          String.format(
+              "@AgentService interfaces need at least one abstract method for agents to serve,"
+                  + " but '%s' has none (default and static methods are not served); declare"
+                  + " one, e.g. MyReply doSomething(MyRequest request)",
+              service.getSimpleName()));
+    }
     for (ServiceMethod method : methods) {
       new MethodValidator(service, method, messageTypes, report).validate();
     }
@@ -63,8 +73,8 @@ final class AgentServiceValidator {
           service,
           "AgentServiceGenericInterface",
           String.format(
-              "@AgentService interfaces cannot have type parameters; declare %s without %s and"
-                  + " use concrete protobuf message types in its methods",
+              "@AgentService interfaces cannot have type parameters; declare '%s' without <%s>"
+                  + " and use concrete protobuf message types in its methods",
               service.getSimpleName(), service.getTypeParameters()));
     }
     for (Element e = service; e instanceof TypeElement; e = e.getEnclosingElement()) {
@@ -74,13 +84,15 @@ final class AgentServiceValidator {
             "AgentServicePrivate",
             String.format(
                 "@AgentService interfaces cannot be private, nor nested in a private type,"
-                    + " because the generated proxy and handlers in package %s use them; make %s"
-                    + " package-private or public",
-                elements.getPackageOf(service), e.getSimpleName()));
+                    + " because the generated proxy and handlers in package '%s' use them; make"
+                    + " '%s' package-private or public",
+                elements.getPackageOf(service).getQualifiedName(), e.getSimpleName()));
         break;
       }
     }
-    TimeoutAnnotation.on(service).ifPresent(timeout -> timeout.validate(service, report));
+    TimeoutAnnotation.on(service)
+        .ifPresent(
+            timeout -> timeout.validate(service, "'" + service.getSimpleName() + "'", report));
   }
 
   private void validateRequestsDistinct(
@@ -98,8 +110,8 @@ final class AgentServiceValidator {
             "AgentServiceDuplicateRequest",
             String.format(
                 "@AgentService methods need distinct request types, because agents dispatch on"
-                    + " the request's type; %s and %s both take %s. Give %1$s a request message"
-                    + " of its own",
+                    + " the request's type; '%s' and '%s' both take '%s'. Give '%1$s' a request"
+                    + " message of its own",
                 method.name(), first.name(), request));
       }
     }
@@ -118,9 +130,9 @@ final class AgentServiceValidator {
         String owner = ownerOfName.putIfAbsent(generated, name);
         String clash =
             PROXY_MEMBERS.contains(generated)
-                ? "the proxy's own " + generated + " method"
+                ? "the proxy's own '" + generated + "' method"
                 : owner != null && !owner.equals(name)
-                    ? "the proxy methods generated for " + owner
+                    ? "the proxy methods generated for '" + owner + "'"
                     : null;
         if (clash != null) {
           report.error(
@@ -128,7 +140,7 @@ final class AgentServiceValidator {
               "AgentServiceNameClash",
               String.format(
                   "@AgentService method names must give distinct proxy method names, but the"
-                      + " proxy method %s generated for %s clashes with %s; rename %2$s",
+                      + " proxy method '%s' generated for '%s' clashes with %s; rename '%2$s'",
                   generated, name, clash));
           break;
         }

@@ -13,6 +13,9 @@ import javax.lang.model.util.Elements;
 final class GeneratedHeader {
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
+  /** The value of the generated files' {@code @Generated}. */
+  static final String PROCESSOR = AgentServiceProcessor.class.getCanonicalName();
+
   private final boolean generatedAvailable;
 
   GeneratedHeader(Elements elements) {
@@ -30,7 +33,7 @@ final class GeneratedHeader {
     if (generatedAvailable) {
       type.addAnnotation(
           AnnotationSpec.builder(GENERATED)
-              .addMember("value", "$S", AgentServiceProcessor.class.getCanonicalName())
+              .addMember("value", "$S", PROCESSOR)
               .build());
     }
     List<String> suppressed = service.suppressedWarnings();

@@ -1,5 +1,6 @@
 package dev.agentrpc.processor;
 
+import com.palantir.javapoet.ClassName;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -20,6 +21,8 @@ final class MessageTypes {
     OK,
     /** Not acceptable. */
     WRONG,
+    /** A protobuf-lite message: agentrpc needs the full runtime's descriptors and parsers. */
+    LITE,
     /** It, or one of its supertypes, does not exist yet; perhaps a later round makes it. */
     UNRESOLVED
   }
@@ -32,10 +35,13 @@ final class MessageTypes {
 
   /**
    * Whether {@code type} is a class implementing com.google.protobuf.Message, neither abstract nor
-   * generic: a message class protoc generates.
+   * generic: a message class protoc generates. {@link Kind#LITE} for a protobuf-lite message.
    */
   Kind concreteMessage(TypeMirror type) {
     Kind hierarchy = inHierarchy(type, RuntimeNames.MESSAGE);
+    if (hierarchy == Kind.WRONG && inHierarchy(type, RuntimeNames.MESSAGE_LITE) == Kind.OK) {
+      return Kind.LITE;
+    }
     if (hierarchy != Kind.OK) {
       return hierarchy;
     }
@@ -47,12 +53,15 @@ final class MessageTypes {
     return concrete ? Kind.OK : Kind.WRONG;
   }
 
-  /** Whether a method may declare it throws {@code type}: a StatusException or unchecked. */
+  /**
+   * Whether a method may declare it throws {@code type}: io.grpc.StatusException itself (not a
+   * subclass, which a bound proxy could not throw), or an unchecked exception.
+   */
   Kind allowedThrown(TypeMirror type) {
-    for (String allowed :
-        new String[] {
-          RuntimeNames.STATUS_EXCEPTION, "java.lang.RuntimeException", "java.lang.Error"
-        }) {
+    if (isNamed(type, RuntimeNames.STATUS_EXCEPTION)) {
+      return Kind.OK;
+    }
+    for (String allowed : new String[] {"java.lang.RuntimeException", "java.lang.Error"}) {
       Kind kind = inHierarchy(type, allowed);
       if (kind != Kind.WRONG) {
         return kind;
@@ -83,6 +92,17 @@ final class MessageTypes {
       }
     }
     return found;
+  }
+
+  /** Whether {@code type} is the class or interface {@code name} (with any type arguments). */
+  static boolean isNamed(TypeMirror type, ClassName name) {
+    return type.getKind() == TypeKind.DECLARED && nameOf(type).equals(name.canonicalName());
+  }
+
+  /** Whether {@code type} is a future the proxy and handlers accept: CompletableFuture or stage. */
+  static boolean isFuture(TypeMirror type) {
+    return isNamed(type, RuntimeNames.COMPLETABLE_FUTURE)
+        || isNamed(type, RuntimeNames.COMPLETION_STAGE);
   }
 
   private static String nameOf(TypeMirror type) {

@@ -9,8 +9,11 @@ import java.util.Optional;
  *
  * @param name the method's name
  * @param request the request message type, its only parameter
- * @param response the response message type (unwrapped from CompletableFuture when async)
- * @param async whether the method returns {@code CompletableFuture<response>}
+ * @param response the response message type (unwrapped from the future when async)
+ * @param returns the return type as declared: {@code response}, or a CompletableFuture or
+ *     CompletionStage of it
+ * @param async whether the method returns a future of {@code response}
+ * @param throwsStatusException whether the method declares {@code throws StatusException}
  * @param timeoutConstant the proxy constant holding the method's declared timeout (its own, else
  *     its interface's); empty when neither declares one
  * @param link the method for {@code {@link}} in javadoc: {@code Declaring#name(Erased)}, which
@@ -20,27 +23,8 @@ record MethodModel(
     String name,
     TypeName request,
     TypeName response,
+    TypeName returns,
     boolean async,
+    boolean throwsStatusException,
     Optional<String> timeoutConstant,
-    CodeBlock link) {
-
-  /** The proxy method waiting for one client's reply. */
-  String blockingName() {
-    return name;
-  }
-
-  /** The proxy method returning one client's future reply. */
-  String asyncName() {
-    return name + "Async";
-  }
-
-  /** The proxy method calling every client and waiting for all. */
-  String allName() {
-    return name + "All";
-  }
-
-  /** The proxy method calling every client and returning the future results. */
-  String allAsyncName() {
-    return name + "AllAsync";
-  }
-}
+    CodeBlock link) {}

@@ -110,7 +110,7 @@ final class ProxyWriter {
   }
 
   private static MethodSpec blocking(MethodModel method) {
-    return MethodSpec.methodBuilder(method.blockingName())
+    return MethodSpec.methodBuilder(method.name())
         .addJavadoc(
             "Calls {@link $L} on the client named {@code client} and waits\n"
                 + "for its reply.\n\n"
@@ -123,12 +123,12 @@ final class ProxyWriter {
         .returns(method.response())
         .addParameter(String.class, "client")
         .addParameter(method.request(), "request")
-        .addStatement("return $T.await($N(client, request))", CALLS, method.asyncName())
+        .addStatement("return $T.await($N(client, request))", CALLS, method.name() + "Async")
         .build();
   }
 
   private static MethodSpec async(MethodModel method) {
-    return MethodSpec.methodBuilder(method.asyncName())
+    return MethodSpec.methodBuilder(method.name() + "Async")
         .addJavadoc(
             "Calls {@link $L} on the client named {@code client}.\n\n"
                 + "<p>The future fails with a {@link $T} when the call does;\n"
@@ -147,19 +147,19 @@ final class ProxyWriter {
   }
 
   private static MethodSpec all(MethodModel method) {
-    return MethodSpec.methodBuilder(method.allName())
+    return MethodSpec.methodBuilder(method.name() + "All")
         .addJavadoc(
             "Calls {@link $L} on every connected client and waits for all their results.\n",
             method.link())
         .addModifiers(Modifier.PUBLIC)
         .returns(results(method))
         .addParameter(method.request(), "request")
-        .addStatement("return $T.await($N(request))", CALLS, method.allAsyncName())
+        .addStatement("return $T.await($N(request))", CALLS, method.name() + "AllAsync")
         .build();
   }
 
   private static MethodSpec allAsync(MethodModel method) {
-    return MethodSpec.methodBuilder(method.allAsyncName())
+    return MethodSpec.methodBuilder(method.name() + "AllAsync")
         .addJavadoc(
             "Calls {@link $L} on every connected client.\n\n"
                 + "<p>The future completes with one result per client once all have answered,"
@@ -222,14 +222,11 @@ final class ProxyWriter {
           MethodSpec.methodBuilder(method.name())
               .addAnnotation(Override.class)
               .addModifiers(Modifier.PUBLIC)
-              .returns(
-                  method.async()
-                      ? ParameterizedTypeName.get(COMPLETABLE_FUTURE, method.response())
-                      : method.response())
+              .returns(method.returns())
               .addParameter(method.request(), "request")
               .addStatement(
                   "return proxy.$N(client, request)",
-                  method.async() ? method.asyncName() : method.blockingName())
+                  method.async() ? method.name() + "Async" : method.name())
               .build());
     }
     type.addMethod(

@@ -18,16 +18,20 @@ final class RuntimeNames {
   // io.grpc
   static final ClassName STATUS_RUNTIME_EXCEPTION =
       ClassName.get("io.grpc", "StatusRuntimeException");
-  static final String STATUS_EXCEPTION = "io.grpc.StatusException";
+  static final ClassName STATUS_EXCEPTION = ClassName.get("io.grpc", "StatusException");
 
   // com.google.protobuf
   static final String MESSAGE = "com.google.protobuf.Message";
+  static final String MESSAGE_LITE = "com.google.protobuf.MessageLite";
 
   // The JDK
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName CHRONO_UNIT = ClassName.get("java.time.temporal", "ChronoUnit");
   static final ClassName COMPLETABLE_FUTURE =
       ClassName.get("java.util.concurrent", "CompletableFuture");
+  static final ClassName COMPLETION_STAGE =
+      ClassName.get("java.util.concurrent", "CompletionStage");
+  static final ClassName EXECUTOR = ClassName.get("java.util.concurrent", "Executor");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
 

@@ -72,17 +72,17 @@ final class ServiceModelFactory {
 
   private MethodModel method(ServiceMethod method, Optional<String> timeoutConstant) {
     TypeMirror returned = method.type().getReturnType();
-    boolean async =
-        ((TypeElement) types.asElement(returned))
-            .getQualifiedName()
-            .contentEquals(RuntimeNames.COMPLETABLE_FUTURE.canonicalName());
+    boolean async = MessageTypes.isFuture(returned);
     TypeMirror response = async ? ((DeclaredType) returned).getTypeArguments().get(0) : returned;
     ExecutableElement element = method.element();
     return new MethodModel(
         method.name(),
         TypeName.get(method.type().getParameterTypes().get(0)),
         TypeName.get(response),
+        TypeName.get(returned),
         async,
+        method.type().getThrownTypes().stream()
+            .anyMatch(thrown -> MessageTypes.isNamed(thrown, RuntimeNames.STATUS_EXCEPTION)),
         timeoutConstant,
         CodeBlock.of(
             "$T#$N($T)",

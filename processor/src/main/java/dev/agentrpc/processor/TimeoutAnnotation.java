@@ -3,6 +3,7 @@ package dev.agentrpc.processor;
 import com.google.auto.common.AnnotationMirrors;
 import com.google.auto.common.MoreElements;
 import dev.agentrpc.annotations.Timeout;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.lang.model.element.AnnotationMirror;
@@ -16,6 +17,7 @@ import javax.lang.model.element.VariableElement;
  * @param timeout its value
  */
 record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
+  private static final Duration MINIMUM = Duration.ofMillis(1);
 
   /** The {@code @Timeout} on {@code element}, if any. */
   static Optional<TimeoutAnnotation> on(Element element) {
@@ -34,8 +36,11 @@ record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
             });
   }
 
-  /** Reports on {@code element} (at this annotation) unless the timeout is a positive Duration. */
-  void validate(Element element, ValidationReport report) {
+  /**
+   * Reports on {@code element} (at this annotation) unless the timeout is a Duration of at least
+   * one millisecond; {@code subject} names the element in messages.
+   */
+  void validate(Element element, String subject, ValidationReport report) {
     String written =
         String.format("@Timeout(value = %d, unit = %s)", timeout.value(), timeout.unit());
     if (timeout.value() <= 0) {
@@ -46,11 +51,12 @@ record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
           String.format(
               "@Timeout must be positive, but %s has %s; write a positive value, e.g. @Timeout(5)"
                   + " for five seconds",
-              element.getSimpleName(), written));
+              subject, written));
       return;
     }
+    Duration duration;
     try {
-      timeout.toDuration();
+      duration = timeout.toDuration();
     } catch (ArithmeticException e) {
       report.error(
           element,
@@ -58,7 +64,19 @@ record TimeoutAnnotation(AnnotationMirror mirror, DeclaredTimeout timeout) {
           "AgentServiceTimeout",
           String.format(
               "@Timeout must fit a java.time.Duration, but %s has %s; write a shorter timeout",
-              element.getSimpleName(), written));
+              subject, written));
+      return;
+    }
+    if (duration.compareTo(MINIMUM) < 0) {
+      report.error(
+          element,
+          mirror,
+          "AgentServiceTimeout",
+          String.format(
+              "@Timeout must be at least one millisecond, because no call to an agent completes"
+                  + " sooner, but %s has %s; write @Timeout(value = 1, unit ="
+                  + " TimeUnit.MILLISECONDS) or longer",
+              subject, written));
     }
   }
 }

@@ -2,27 +2,34 @@ package dev.agentrpc.processor;
 
 import java.util.ArrayList;
 import java.util.List;
-import javax.annotation.processing.Messager;
+import java.util.function.Consumer;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
-import javax.tools.Diagnostic;
+import javax.lang.model.element.ExecutableElement;
 
 /**
  * What validating one {@code @AgentService} interface found: errors, each attached to the element
- * (and annotation) it is about, or that a type it needs does not exist yet.
+ * (or annotation, or thrown type) it is about, or that a type it needs does not exist yet.
  */
 final class ValidationReport {
-  private final List<Item> errors = new ArrayList<>();
+  private final List<Consumer<Diagnostics>> errors = new ArrayList<>();
   private boolean unresolved;
 
   /** Records an error on {@code element}, tagged {@code [tag]}. */
   void error(Element element, String tag, String message) {
-    errors.add(new Item(element, null, "[" + tag + "] " + message));
+    error(element, null, tag, message);
   }
 
   /** Records an error on {@code annotation} of {@code element}, tagged {@code [tag]}. */
   void error(Element element, AnnotationMirror annotation, String tag, String message) {
-    errors.add(new Item(element, annotation, "[" + tag + "] " + message));
+    String tagged = tagged(tag, message);
+    errors.add(diagnostics -> diagnostics.error(tagged, element, annotation));
+  }
+
+  /** Records an error on the {@code index}th type {@code method} throws, tagged {@code [tag]}. */
+  void errorOnThrown(ExecutableElement method, int index, String tag, String message) {
+    String tagged = tagged(tag, message);
+    errors.add(diagnostics -> diagnostics.errorOnThrown(tagged, method, index));
   }
 
   /** Records that a type the interface uses does not resolve yet: try again next round. */
@@ -41,11 +48,11 @@ final class ValidationReport {
   }
 
   /** Prints every error. */
-  void printTo(Messager messager) {
-    for (Item item : errors) {
-      messager.printMessage(Diagnostic.Kind.ERROR, item.message, item.element, item.annotation);
-    }
+  void printTo(Diagnostics diagnostics) {
+    errors.forEach(error -> error.accept(diagnostics));
   }
 
-  private record Item(Element element, AnnotationMirror annotation, String message) {}
+  private static String tagged(String tag, String message) {
+    return "[" + tag + "] " + message;
+  }
 }

@@ -6,11 +6,14 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +23,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the processor behaves across rounds, and when writing or generating one interface fails. */
 class RoundsTest {
@@ -67,9 +71,48 @@ class RoundsTest {
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation)
         .hadErrorContaining(
-            "[AgentServiceWrite] could not write the classes generated for TakenName")
+            "[AgentServiceWrite] the processor generates 'test.TakenNameProxy' for 'TakenName',"
+                + " but a class of that name already exists, in this compilation or on the"
+                + " classpath; rename 'TakenName', or the existing class")
         .inFile(source)
         .onLineContaining("interface TakenName");
+  }
+
+  @Test
+  void generatedNameTakenByAClassOnTheClasspathIsReportedRatherThanShadowed(@TempDir Path library)
+      throws IOException {
+    Compilation libraryBuild =
+        javac().compile(JavaFileObjects.forResource("classpath/test/TakenOnClasspathProxy.java"));
+    assertThat(libraryBuild).succeeded();
+    for (JavaFileObject file : libraryBuild.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        Path classFile = library.resolve(file.toUri().getPath().replaceFirst("^.*/test/", "test/"));
+        Files.createDirectories(classFile.getParent());
+        try (InputStream in = file.openInputStream()) {
+          Files.copy(in, classFile);
+        }
+      }
+    }
+    List<File> classpath = new ArrayList<>();
+    classpath.add(library.toFile());
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      classpath.add(new File(entry));
+    }
+    JavaFileObject source = JavaFileObjects.forResource("bad/test/TakenOnClasspath.java");
+
+    Compilation compilation =
+        javac()
+            .withProcessors(new AgentServiceProcessor())
+            .withClasspath(classpath)
+            .compile(source);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[AgentServiceWrite] the processor generates 'test.TakenOnClasspathProxy' for"
+                + " 'TakenOnClasspath', but a class of that name already exists")
+        .inFile(source)
+        .onLineContaining("interface TakenOnClasspath");
   }
 
   @Test
