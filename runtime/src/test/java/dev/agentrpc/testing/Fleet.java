@@ -151,14 +151,12 @@ public final class Fleet implements AutoCloseable {
     awaitEvent(joins, name, "join");
   }
 
-  /** Waits until a client named {@code name} is connected, polling a bounded time. */
+  /** Waits until a client named {@code name} is connected, a bounded time. */
   public void awaitConnected(String name) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!clients.isConnected(name)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("'" + name + "' not connected within " + WAIT);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    try {
+      clients.awaitConnected(List.of(name), WAIT);
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class StreamServerHealthTest {
   @Test
-  void theCoordinatorServiceIsServingOnceBound() throws Exception {
+  void theCoordinatorServiceIsServingOnceBoundAndNotServingOnceClientsIsClosed() throws Exception {
     HealthStatusManager health = new HealthStatusManager();
     Clients clients = Clients.create();
     Server server =
@@ -39,6 +39,15 @@ class StreamServerHealthTest {
               .getStatus();
 
       assertThat(status).isEqualTo(ServingStatus.SERVING);
+
+      clients.close();
+
+      assertThat(
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.newBuilder().setService(CoordinatorGrpc.SERVICE_NAME).build())
+                  .getStatus())
+          .isEqualTo(ServingStatus.NOT_SERVING);
     } finally {
       channel.shutdownNow();
       clients.close();

@@ -1,0 +1,98 @@
+package dev.agentrpc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrpc.testing.Fleet;
+import dev.agentrpc.testing.RawStream;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Join and leave events, as listeners and waiters see them. */
+@Timeout(60)
+class ClientEventsTest {
+  @Test
+  void joinsAndLeavesOfOneNameReachListenersInTheOrderTheyHappened() throws Exception {
+    int threads = 4;
+    int streamsPerThread = 25;
+    try (Fleet fleet = Fleet.start()) {
+      List<String> events = new CopyOnWriteArrayList<>();
+      fleet.clients()
+          .subscribe(
+              new ClientListener() {
+                @Override
+                public void onJoin(String client) {
+                  events.add("join");
+                }
+
+                @Override
+                public void onLeave(String client) {
+                  events.add("leave");
+                }
+              });
+      List<RawStream> streams = new CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          ManagedChannel channel = fleet.channel();
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < streamsPerThread; i++) {
+                      streams.add(new RawStream(channel).hello("x"));
+                    }
+                  }));
+        }
+        for (Future<?> future : done) {
+          future.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      awaitCount(events, "join", threads * streamsPerThread);
+      streams.forEach(RawStream::cancel);
+      awaitCount(events, "leave", threads * streamsPerThread);
+
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i)).as("event %s of %s", i, events).isEqualTo(i % 2 == 0 ? "join" : "leave");
+      }
+      assertThat(fleet.clients().isConnected("x")).isFalse();
+    }
+  }
+
+  @Test
+  void awaitConnectedNamesTheClientsThatDidNotConnect() throws Exception {
+    try (Fleet fleet = Fleet.start()) {
+      new RawStream(fleet.channel()).hello("present");
+      fleet.clients().awaitConnected(List.of("present"), Fleet.WAIT);
+
+      TimeoutException missing =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              TimeoutException.class,
+              () -> fleet.clients().awaitConnected(List.of("present", "absent"), Duration.ofMillis(50)));
+
+      assertThat(missing).hasMessageContaining("1 of 2 clients did not connect").hasMessageContaining("[absent]");
+    }
+  }
+
+  private static void awaitCount(List<String> events, String event, int count) {
+    long deadline = System.nanoTime() + Fleet.WAIT.toNanos();
+    while (events.stream().filter(event::equals).count() < count) {
+      assertThat(System.nanoTime())
+          .as("%s %s events within %s, have %s", count, event, Fleet.WAIT, events)
+          .isLessThan(deadline);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+  }
+}

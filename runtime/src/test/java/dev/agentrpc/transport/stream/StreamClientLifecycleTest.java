@@ -1,0 +1,180 @@
+package dev.agentrpc.transport.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.testing.Fleet;
+import dev.agentrpc.testing.TestAgent;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How a StreamClient dials, backs off and stops. */
+@Timeout(60)
+class StreamClientLifecycleTest {
+  @Test
+  void closingFromAStateListenerOnConnectingLeavesNoStreamBehind() throws Exception {
+    try (Fleet fleet = Fleet.start()) {
+      ManagedChannel channel = fleet.channel();
+      CompletableFuture<StreamClient> self = new CompletableFuture<>();
+      BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+      StreamClient agent =
+          StreamClient.newBuilder(channel, "a", new HandlerRegistry())
+              .onStateChange(
+                  state -> {
+                    if (state == StreamClient.State.CONNECTING) {
+                      self.orTimeout(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS).join().close();
+                    }
+                    states.add(state);
+                  })
+              .start();
+      self.complete(agent);
+
+      assertThat(next(states)).isEqualTo(StreamClient.State.CONNECTING);
+      assertThat(next(states)).isEqualTo(StreamClient.State.CLOSED);
+      assertThat(agent.state()).isEqualTo(StreamClient.State.CLOSED);
+      assertThat(agent.closeReason().getCode()).isEqualTo(Status.Code.CANCELLED);
+      // A stream left open would keep the channel from terminating.
+      channel.shutdown();
+      assertThat(channel.awaitTermination(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(fleet.clients().isConnected("a")).isFalse();
+    }
+  }
+
+  @Test
+  void closingWhileItRedialsLeavesNoStreamBehind() throws Exception {
+    Clients refusing = Clients.create();
+    refusing.close(); // every Hello is refused at once, so the agent redials all the time
+    try (Fleet fleet = Fleet.start(refusing)) {
+      for (int attempt = 0; attempt < 30; attempt++) {
+        ManagedChannel channel = fleet.channel();
+        BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+        StreamClient agent =
+            StreamClient.newBuilder(channel, "a", new HandlerRegistry())
+                .backoff(Duration.ofNanos(1), Duration.ofMillis(1))
+                .onStateChange(states::add)
+                .start();
+        for (int seen = 0; seen < attempt % 6; seen++) {
+          next(states);
+        }
+
+        agent.close();
+
+        channel.shutdown();
+        assertThat(channel.awaitTermination(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS))
+            .as("channel of attempt %s terminated", attempt)
+            .isTrue();
+      }
+    }
+  }
+
+  @Test
+  void theBackoffGrowsAgainstAServerThatRefusesAtOnce() throws Exception {
+    // A server without the Coordinator service answers every Connect UNIMPLEMENTED.
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new HealthStatusManager().getHealthService())
+            .build()
+            .start();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    BlockingQueue<Long> dials = new LinkedBlockingQueue<>();
+    try (StreamClient agent =
+        StreamClient.newBuilder(channel, "a", new HandlerRegistry())
+            .backoff(Duration.ofMillis(20), Duration.ofSeconds(2))
+            .onStateChange(
+                state -> {
+                  if (state == StreamClient.State.CONNECTING) {
+                    dials.add(System.nanoTime());
+                  }
+                })
+            .start()) {
+      long first = take(dials);
+      long eighth = 0;
+      for (int i = 2; i <= 8; i++) {
+        eighth = take(dials);
+      }
+
+      // Seven growing delays of at least 0.8 * 20 ms * 1.6^k add up to about 700 ms;
+      // without growth they would be about 7 * 20 ms.
+      assertThat(Duration.ofNanos(eighth - first)).isGreaterThan(Duration.ofMillis(500));
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void twoAgentsSharingANameTakeTurnsAtTheMaximumBackoffInsteadOfFlapping() throws Exception {
+    try (Fleet fleet = Fleet.start()) {
+      BlockingQueue<Long> joins = new LinkedBlockingQueue<>();
+      fleet.clients()
+          .subscribe(
+              new dev.agentrpc.server.ClientListener() {
+                @Override
+                public void onJoin(String client) {
+                  joins.add(System.nanoTime());
+                }
+              });
+      for (int twin = 0; twin < 2; twin++) {
+        fleet.startAgent(
+            "twin",
+            new TestAgent("twin").registry(),
+            agent -> agent.backoff(Duration.ofMillis(20), Duration.ofMillis(400)));
+      }
+
+      long first = take(joins);
+      long fourth = 0;
+      for (int i = 2; i <= 4; i++) {
+        fourth = take(joins);
+      }
+
+      // Each takeover after the first two waits the maximum backoff (400 ms +-20%).
+      assertThat(Duration.ofNanos(fourth - first)).isGreaterThan(Duration.ofMillis(600));
+    }
+  }
+
+  @Test
+  void anAgentWhoseChannelWasShutDownStopsInStateClosed() throws Exception {
+    try (Fleet fleet = Fleet.start()) {
+      ManagedChannel channel = fleet.channel();
+      BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+      StreamClient agent =
+          StreamClient.newBuilder(channel, "a", new TestAgent("a").registry())
+              .onStateChange(states::add)
+              .start();
+      fleet.awaitJoin("a");
+
+      channel.shutdownNow();
+
+      StreamClient.State state;
+      do {
+        state = next(states);
+      } while (state != StreamClient.State.CLOSED);
+      assertThat(agent.closeReason().getDescription()).contains("channel was shut down");
+      fleet.awaitLeave("a");
+    }
+  }
+
+  private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+    T next = queue.poll(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(next).as("an event within %s", Fleet.WAIT).isNotNull();
+    return next;
+  }
+
+  private static long take(BlockingQueue<Long> queue) throws InterruptedException {
+    return next(queue);
+  }
+}
