@@ -8,10 +8,12 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code default}: what a user gets without asking. gRPC servers and channels run
  *       their callbacks on grpc's shared cached thread pool (a hand-off per message); the
- *       agent runs handlers on its own cached pool ({@code StreamClient}'s default).
- *   <li>{@code tuned}: {@code directExecutor()} on every gRPC server and channel, and the
- *       agent runs its (non-blocking) handler on the transport thread ({@code
- *       StreamClient.Builder.executor(Runnable::run)}): no hand-off anywhere.
+ *       agent runs handlers on its own bounded pool and callers' futures complete on the
+ *       shared callback pool ({@code StreamClient}'s and {@code Clients}' defaults).
+ *   <li>{@code tuned}: {@code directExecutor()} on every gRPC server and channel, the agent
+ *       runs its (non-blocking) handler on the transport thread ({@code
+ *       StreamClient.Builder.executor(Runnable::run)}), and callers' futures complete there
+ *       too ({@code Clients.Builder.callbackExecutor(Runnable::run)}): no hand-off anywhere.
  * </ul>
  */
 public enum Config {

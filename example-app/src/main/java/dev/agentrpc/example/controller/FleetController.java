@@ -1,7 +1,6 @@
 package dev.agentrpc.example.controller;
 
 import dev.agentrpc.example.AgentFunctionsProxy;
-import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.Server;
@@ -11,9 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -85,27 +81,11 @@ public final class FleetController implements AutoCloseable {
    * @return false if they were not all connected within {@code timeout}
    */
   public boolean awaitAgents(Collection<String> names, Duration timeout) throws InterruptedException {
-    Objects.requireNonNull(names, "names");
-    CompletableFuture<Void> joined = new CompletableFuture<>();
-    ClientListener listener =
-        new ClientListener() {
-          @Override
-          public void onJoin(String client) {
-            if (clients.names().containsAll(names)) {
-              joined.complete(null);
-            }
-          }
-        };
-    try (Clients.Subscription subscription = clients.subscribe(listener)) {
-      if (clients.names().containsAll(names)) {
-        return true;
-      }
-      joined.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      clients.awaitConnected(names, timeout);
       return true;
     } catch (TimeoutException e) {
       return false;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
     }
   }
 
