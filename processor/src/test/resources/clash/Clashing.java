@@ -4,11 +4,16 @@ import dev.agentrpc.annotations.AgentService;
 import dev.agentrpc.annotations.Timeout;
 import java.util.concurrent.CompletableFuture;
 
-/** Its messages share simple names with Clients, Result and Duration of the generated code. */
+/**
+ * Its messages share simple names with Clients, Result and Duration of the generated code, and
+ * with the proxy's nested All and Async.
+ */
 @AgentService
 @Timeout(1)
 public interface Clashing {
   Result run(Clients request);
 
   CompletableFuture<Duration> measure(Result request);
+
+  Async sum(All request);
 }

@@ -7,20 +7,35 @@ import com.google.protobuf.Timestamp;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.Result;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import javax.annotation.processing.Generated;
 
 /**
  * Calls the agents serving {@link Inventory} through {@link Clients}.
  *
+ * <pre>{@code
+ * InventoryProxy proxy = InventoryProxy.of(clients);
+ * // one agent: wait for its reply, or get a future of it
+ * proxy.count("agent-7", request);
+ * proxy.async().count("agent-7", request);
+ * // every connected agent: wait for one result each, or get a future of them
+ * proxy.all().count(request);
+ * proxy.allAsync().count(request);
+ * // the interface itself, bound to one agent
+ * Inventory agent7 = proxy.forClient("agent-7");
+ * }</pre>
+ *
  * <p>Immutable and thread-safe. A call's timeout is the one given to
- * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's, else
- * {@link Clients#defaultTimeout()}.
+ * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's,
+ * else {@link Clients#defaultTimeout()}. Futures complete on the executor given to
+ * {@link #withExecutor}, else {@link Clients#callbackExecutor()}.
  */
 @Generated("dev.agentrpc.processor.AgentServiceProcessor")
 public final class InventoryProxy {
@@ -35,16 +50,30 @@ public final class InventoryProxy {
    */
   private final Duration timeout;
 
-  private InventoryProxy(Clients clients, Duration timeout) {
+  private final Executor executor;
+
+  private final Async async;
+
+  private final All all;
+
+  private final AllAsync allAsync;
+
+  private InventoryProxy(Clients clients, Duration timeout, Executor executor) {
     this.clients = clients;
     this.timeout = timeout;
+    this.executor = executor;
+    this.async = new Async(this);
+    this.all = new All(this);
+    this.allAsync = new AllAsync(this);
   }
 
   /**
-   * A proxy calling agents through {@code clients}.
+   * A proxy calling agents through {@code clients}, whose futures complete on
+   * {@link Clients#callbackExecutor()}.
    */
   public static InventoryProxy of(Clients clients) {
-    return new InventoryProxy(Objects.requireNonNull(clients, "clients"), null);
+    Objects.requireNonNull(clients, "clients");
+    return new InventoryProxy(clients, null, clients.callbackExecutor());
   }
 
   /**
@@ -57,127 +86,77 @@ public final class InventoryProxy {
     if (timeout == null || timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
-    return new InventoryProxy(clients, timeout);
+    return new InventoryProxy(clients, timeout, executor);
   }
 
   /**
-   * Calls {@link Inventory#count(StringValue)} on the client named {@code client} and waits
-   * for its reply.
+   * A copy of this proxy whose futures complete on {@code executor}, which then runs
+   * the stages that depend on them. Blocking calls return on the calling thread either
+   * way.
+   */
+  public InventoryProxy withExecutor(Executor executor) {
+    return new InventoryProxy(clients, timeout, Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * Calls {@link Inventory#count(StringValue)} on the client named
+   * {@code client} and waits for its reply.
    *
    * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
    *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public Int32Value count(String client, StringValue request) {
-    return Calls.await(countAsync(client, request));
+    return Calls.await(async.count(client, request));
   }
 
   /**
-   * Calls {@link Inventory#count(StringValue)} on the client named {@code client}.
-   *
-   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
-   * cancelling it cancels the call on the agent.
-   */
-  public CompletableFuture<Int32Value> countAsync(String client, StringValue request) {
-    return clients.call(client, request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
-  }
-
-  /**
-   * Calls {@link Inventory#count(StringValue)} on every connected client and waits for all their results.
-   */
-  public List<Result<Int32Value>> countAll(StringValue request) {
-    return Calls.await(countAllAsync(request));
-  }
-
-  /**
-   * Calls {@link Inventory#count(StringValue)} on every connected client.
-   *
-   * <p>The future completes with one result per client once all have answered, failed
-   * or timed out; cancelling it cancels every call.
-   */
-  public CompletableFuture<List<Result<Int32Value>>> countAllAsync(StringValue request) {
-    return clients.callAll(request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
-  }
-
-  /**
-   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client} and waits
-   * for its reply.
+   * Calls {@link Inventory#lastChange(Empty)} on the client named
+   * {@code client} and waits for its reply.
    *
    * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
    *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public Timestamp lastChange(String client, Empty request) {
-    return Calls.await(lastChangeAsync(client, request));
+    return Calls.await(async.lastChange(client, request));
   }
 
   /**
-   * Calls {@link Inventory#lastChange(Empty)} on the client named {@code client}.
-   *
-   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
-   * cancelling it cancels the call on the agent.
-   */
-  public CompletableFuture<Timestamp> lastChangeAsync(String client, Empty request) {
-    return clients.call(client, request, Timestamp.parser(), timeoutOr(LAST_CHANGE_TIMEOUT));
-  }
-
-  /**
-   * Calls {@link Inventory#lastChange(Empty)} on every connected client and waits for all their results.
-   */
-  public List<Result<Timestamp>> lastChangeAll(Empty request) {
-    return Calls.await(lastChangeAllAsync(request));
-  }
-
-  /**
-   * Calls {@link Inventory#lastChange(Empty)} on every connected client.
-   *
-   * <p>The future completes with one result per client once all have answered, failed
-   * or timed out; cancelling it cancels every call.
-   */
-  public CompletableFuture<List<Result<Timestamp>>> lastChangeAllAsync(Empty request) {
-    return clients.callAll(request, Timestamp.parser(), timeoutOr(LAST_CHANGE_TIMEOUT));
-  }
-
-  /**
-   * Calls {@link Inventory#restock(Int32Value)} on the client named {@code client} and waits
-   * for its reply.
+   * Calls {@link Inventory#restock(Int32Value)} on the client named
+   * {@code client} and waits for its reply.
    *
    * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
    *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public Int32Value restock(String client, Int32Value request) {
-    return Calls.await(restockAsync(client, request));
+    return Calls.await(async.restock(client, request));
   }
 
   /**
-   * Calls {@link Inventory#restock(Int32Value)} on the client named {@code client}.
-   *
-   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
-   * cancelling it cancels the call on the agent.
+   * Calls to one client that return a future of its reply.
    */
-  public CompletableFuture<Int32Value> restockAsync(String client, Int32Value request) {
-    return clients.call(client, request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
+  public Async async() {
+    return async;
   }
 
   /**
-   * Calls {@link Inventory#restock(Int32Value)} on every connected client and waits for all their results.
+   * Calls to every connected client that wait for all their results.
    */
-  public List<Result<Int32Value>> restockAll(Int32Value request) {
-    return Calls.await(restockAllAsync(request));
+  public All all() {
+    return all;
   }
 
   /**
-   * Calls {@link Inventory#restock(Int32Value)} on every connected client.
-   *
-   * <p>The future completes with one result per client once all have answered, failed
-   * or timed out; cancelling it cancels every call.
+   * Calls to every connected client that return a future of all their results.
    */
-  public CompletableFuture<List<Result<Int32Value>>> restockAllAsync(Int32Value request) {
-    return clients.callAll(request, Int32Value.parser(), timeoutOr(DEFAULT_TIMEOUT));
+  public AllAsync allAsync() {
+    return allAsync;
   }
 
   /**
    * An implementation of {@link Inventory} whose methods call the client named {@code client}
    * through this proxy: those returning a message wait for the reply, those returning a
-   * future do not.
+   * future do not. A failed call throws a {@code StatusException} from the methods declaring it,
+   * a {@link StatusRuntimeException} from the others.
    */
   public Inventory forClient(String client) {
     return new BoundProxy(this, Objects.requireNonNull(client, "client"));
@@ -185,6 +164,126 @@ public final class InventoryProxy {
 
   private Duration timeoutOr(Duration declared) {
     return timeout != null ? timeout : declared;
+  }
+
+  /**
+   * Calls to one client that return a future of its reply, one method per method of
+   * {@link Inventory}; from {@link InventoryProxy#async()}.
+   *
+   * <p>A future fails with a {@link StatusRuntimeException} when its call
+   * does; cancelling it cancels the call on the agent.
+   */
+  public static final class Async {
+    private final InventoryProxy proxy;
+
+    private Async(InventoryProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Inventory#count(StringValue)}
+     * on the client named {@code client}.
+     */
+    public CompletableFuture<Int32Value> count(String client, StringValue request) {
+      return proxy.clients.call(client, request, Int32Value.parser(),
+          proxy.timeoutOr(DEFAULT_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#lastChange(Empty)}
+     * on the client named {@code client}.
+     */
+    public CompletableFuture<Timestamp> lastChange(String client, Empty request) {
+      return proxy.clients.call(client, request, Timestamp.parser(),
+          proxy.timeoutOr(LAST_CHANGE_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#restock(Int32Value)}
+     * on the client named {@code client}.
+     */
+    public CompletableFuture<Int32Value> restock(String client, Int32Value request) {
+      return proxy.clients.call(client, request, Int32Value.parser(),
+          proxy.timeoutOr(DEFAULT_TIMEOUT), proxy.executor);
+    }
+  }
+
+  /**
+   * Calls to every connected client that wait for one result per client, one method per
+   * method of {@link Inventory}; from {@link InventoryProxy#all()}.
+   */
+  public static final class All {
+    private final InventoryProxy proxy;
+
+    private All(InventoryProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Inventory#count(StringValue)}
+     * on every connected client and waits for their results.
+     */
+    public List<Result<Int32Value>> count(StringValue request) {
+      return Calls.await(proxy.allAsync().count(request));
+    }
+
+    /**
+     * Calls {@link Inventory#lastChange(Empty)}
+     * on every connected client and waits for their results.
+     */
+    public List<Result<Timestamp>> lastChange(Empty request) {
+      return Calls.await(proxy.allAsync().lastChange(request));
+    }
+
+    /**
+     * Calls {@link Inventory#restock(Int32Value)}
+     * on every connected client and waits for their results.
+     */
+    public List<Result<Int32Value>> restock(Int32Value request) {
+      return Calls.await(proxy.allAsync().restock(request));
+    }
+  }
+
+  /**
+   * Calls to every connected client that return a future of one result per client, one
+   * method per method of {@link Inventory}; from {@link InventoryProxy#allAsync()}.
+   *
+   * <p>A future completes once every client has answered, failed or timed out;
+   * cancelling it cancels every call.
+   */
+  public static final class AllAsync {
+    private final InventoryProxy proxy;
+
+    private AllAsync(InventoryProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Inventory#count(StringValue)}
+     * on every connected client.
+     */
+    public CompletableFuture<List<Result<Int32Value>>> count(StringValue request) {
+      return proxy.clients.callAll(request, Int32Value.parser(), proxy.timeoutOr(DEFAULT_TIMEOUT),
+          proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#lastChange(Empty)}
+     * on every connected client.
+     */
+    public CompletableFuture<List<Result<Timestamp>>> lastChange(Empty request) {
+      return proxy.clients.callAll(request, Timestamp.parser(),
+          proxy.timeoutOr(LAST_CHANGE_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#restock(Int32Value)}
+     * on every connected client.
+     */
+    public CompletableFuture<List<Result<Int32Value>>> restock(Int32Value request) {
+      return proxy.clients.callAll(request, Int32Value.parser(), proxy.timeoutOr(DEFAULT_TIMEOUT),
+          proxy.executor);
+    }
   }
 
   /**
@@ -201,18 +300,22 @@ public final class InventoryProxy {
     }
 
     @Override
-    public Int32Value count(StringValue request) {
-      return proxy.count(client, request);
+    public Int32Value count(StringValue request) throws StatusException {
+      try {
+        return proxy.count(client, request);
+      } catch (StatusRuntimeException e) {
+        throw e.getStatus().asException(e.getTrailers());
+      }
     }
 
     @Override
     public CompletableFuture<Timestamp> lastChange(Empty request) {
-      return proxy.lastChangeAsync(client, request);
+      return proxy.async().lastChange(client, request);
     }
 
     @Override
     public CompletionStage<Int32Value> restock(Int32Value request) {
-      return proxy.restockAsync(client, request);
+      return proxy.async().restock(client, request);
     }
 
     @Override

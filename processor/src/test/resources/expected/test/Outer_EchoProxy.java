@@ -4,19 +4,34 @@ import com.google.protobuf.StringValue;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.Result;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import javax.annotation.processing.Generated;
 
 /**
  * Calls the agents serving {@link Outer.Echo} through {@link Clients}.
  *
+ * <pre>{@code
+ * Outer_EchoProxy proxy = Outer_EchoProxy.of(clients);
+ * // one agent: wait for its reply, or get a future of it
+ * proxy.echo("agent-7", request);
+ * proxy.async().echo("agent-7", request);
+ * // every connected agent: wait for one result each, or get a future of them
+ * proxy.all().echo(request);
+ * proxy.allAsync().echo(request);
+ * // the interface itself, bound to one agent
+ * Outer.Echo agent7 = proxy.forClient("agent-7");
+ * }</pre>
+ *
  * <p>Immutable and thread-safe. A call's timeout is the one given to
- * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's, else
- * {@link Clients#defaultTimeout()}.
+ * {@link #withTimeout}, else its method's {@code @Timeout}, else the interface's,
+ * else {@link Clients#defaultTimeout()}. Futures complete on the executor given to
+ * {@link #withExecutor}, else {@link Clients#callbackExecutor()}.
  */
 @Generated("dev.agentrpc.processor.AgentServiceProcessor")
 final class Outer_EchoProxy {
@@ -27,16 +42,30 @@ final class Outer_EchoProxy {
    */
   private final Duration timeout;
 
-  private Outer_EchoProxy(Clients clients, Duration timeout) {
+  private final Executor executor;
+
+  private final Async async;
+
+  private final All all;
+
+  private final AllAsync allAsync;
+
+  private Outer_EchoProxy(Clients clients, Duration timeout, Executor executor) {
     this.clients = clients;
     this.timeout = timeout;
+    this.executor = executor;
+    this.async = new Async(this);
+    this.all = new All(this);
+    this.allAsync = new AllAsync(this);
   }
 
   /**
-   * A proxy calling agents through {@code clients}.
+   * A proxy calling agents through {@code clients}, whose futures complete on
+   * {@link Clients#callbackExecutor()}.
    */
   public static Outer_EchoProxy of(Clients clients) {
-    return new Outer_EchoProxy(Objects.requireNonNull(clients, "clients"), null);
+    Objects.requireNonNull(clients, "clients");
+    return new Outer_EchoProxy(clients, null, clients.callbackExecutor());
   }
 
   /**
@@ -49,51 +78,55 @@ final class Outer_EchoProxy {
     if (timeout == null || timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
-    return new Outer_EchoProxy(clients, timeout);
+    return new Outer_EchoProxy(clients, timeout, executor);
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client} and waits
-   * for its reply.
+   * A copy of this proxy whose futures complete on {@code executor}, which then runs
+   * the stages that depend on them. Blocking calls return on the calling thread either
+   * way.
+   */
+  public Outer_EchoProxy withExecutor(Executor executor) {
+    return new Outer_EchoProxy(clients, timeout, Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * Calls {@link Outer.Echo#echo(StringValue)} on the client named
+   * {@code client} and waits for its reply.
    *
    * @throws StatusRuntimeException with the call's status: NOT_FOUND when no such client is
    *     connected, DEADLINE_EXCEEDED after the timeout, or the status the agent failed with
    */
   public StringValue echo(String client, StringValue request) {
-    return Calls.await(echoAsync(client, request));
+    return Calls.await(async.echo(client, request));
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on the client named {@code client}.
-   *
-   * <p>The future fails with a {@link StatusRuntimeException} when the call does;
-   * cancelling it cancels the call on the agent.
+   * Calls to one client that return a future of its reply.
    */
-  public CompletableFuture<StringValue> echoAsync(String client, StringValue request) {
-    return clients.call(client, request, StringValue.parser(), timeoutOr(clients.defaultTimeout()));
+  public Async async() {
+    return async;
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on every connected client and waits for all their results.
+   * Calls to every connected client that wait for all their results.
    */
-  public List<Result<StringValue>> echoAll(StringValue request) {
-    return Calls.await(echoAllAsync(request));
+  public All all() {
+    return all;
   }
 
   /**
-   * Calls {@link Outer.Echo#echo(StringValue)} on every connected client.
-   *
-   * <p>The future completes with one result per client once all have answered, failed
-   * or timed out; cancelling it cancels every call.
+   * Calls to every connected client that return a future of all their results.
    */
-  public CompletableFuture<List<Result<StringValue>>> echoAllAsync(StringValue request) {
-    return clients.callAll(request, StringValue.parser(), timeoutOr(clients.defaultTimeout()));
+  public AllAsync allAsync() {
+    return allAsync;
   }
 
   /**
    * An implementation of {@link Outer.Echo} whose methods call the client named {@code client}
    * through this proxy: those returning a message wait for the reply, those returning a
-   * future do not.
+   * future do not. A failed call throws a {@code StatusException} from the methods declaring it,
+   * a {@link StatusRuntimeException} from the others.
    */
   public Outer.Echo forClient(String client) {
     return new BoundProxy(this, Objects.requireNonNull(client, "client"));
@@ -101,6 +134,74 @@ final class Outer_EchoProxy {
 
   private Duration timeoutOr(Duration declared) {
     return timeout != null ? timeout : declared;
+  }
+
+  /**
+   * Calls to one client that return a future of its reply, one method per method of
+   * {@link Outer.Echo}; from {@link Outer_EchoProxy#async()}.
+   *
+   * <p>A future fails with a {@link StatusRuntimeException} when its call
+   * does; cancelling it cancels the call on the agent.
+   */
+  public static final class Async {
+    private final Outer_EchoProxy proxy;
+
+    private Async(Outer_EchoProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Outer.Echo#echo(StringValue)}
+     * on the client named {@code client}.
+     */
+    public CompletableFuture<StringValue> echo(String client, StringValue request) {
+      return proxy.clients.call(client, request, StringValue.parser(),
+          proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
+    }
+  }
+
+  /**
+   * Calls to every connected client that wait for one result per client, one method per
+   * method of {@link Outer.Echo}; from {@link Outer_EchoProxy#all()}.
+   */
+  public static final class All {
+    private final Outer_EchoProxy proxy;
+
+    private All(Outer_EchoProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Outer.Echo#echo(StringValue)}
+     * on every connected client and waits for their results.
+     */
+    public List<Result<StringValue>> echo(StringValue request) {
+      return Calls.await(proxy.allAsync().echo(request));
+    }
+  }
+
+  /**
+   * Calls to every connected client that return a future of one result per client, one
+   * method per method of {@link Outer.Echo}; from {@link Outer_EchoProxy#allAsync()}.
+   *
+   * <p>A future completes once every client has answered, failed or timed out;
+   * cancelling it cancels every call.
+   */
+  public static final class AllAsync {
+    private final Outer_EchoProxy proxy;
+
+    private AllAsync(Outer_EchoProxy proxy) {
+      this.proxy = proxy;
+    }
+
+    /**
+     * Calls {@link Outer.Echo#echo(StringValue)}
+     * on every connected client.
+     */
+    public CompletableFuture<List<Result<StringValue>>> echo(StringValue request) {
+      return proxy.clients.callAll(request, StringValue.parser(),
+          proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
+    }
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -32,8 +33,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,13 +52,14 @@ class AgentServiceEndToEndTest {
       Map.of("agent-a", new TestAgent("agent-a"), "agent-b", new TestAgent("agent-b"));
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<StreamClient> agents = new ArrayList<>();
+  private final CountingExecutor callbacks = new CountingExecutor();
   private Clients clients;
   private Server server;
   private AgentFunctionsProxy proxy;
 
   @BeforeEach
   void startControllerAndTwoAgents() throws IOException, InterruptedException {
-    clients = Clients.create();
+    clients = Clients.newBuilder().callbackExecutor(callbacks).build();
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .directExecutor()
@@ -117,7 +121,7 @@ class AgentServiceEndToEndTest {
 
   @Test
   void asyncCallCompletesWithTheAgentsReply() throws Exception {
-    CompletableFuture<SumReply> reply = proxy.sumAsync("agent-a", sum(1, 2, 3));
+    CompletableFuture<SumReply> reply = proxy.async().sum("agent-a", sum(1, 2, 3));
 
     assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isEqualTo(SumReply.newBuilder().setSum(6).setAgent("agent-a").build());
@@ -125,7 +129,7 @@ class AgentServiceEndToEndTest {
 
   @Test
   void callAllGetsOneResultFromEachAgent() {
-    List<Result<EchoReply>> results = new ArrayList<>(proxy.echoAll(echo("hi")));
+    List<Result<EchoReply>> results = new ArrayList<>(proxy.all().echo(echo("hi")));
 
     results.sort(comparing(Result::client));
     assertThat(results)
@@ -137,7 +141,7 @@ class AgentServiceEndToEndTest {
   @Test
   void asyncCallAllCompletesWithOneResultFromEachAgent() throws Exception {
     List<Result<SumReply>> results =
-        proxy.sumAllAsync(sum(40, 2)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        proxy.allAsync().sum(sum(40, 2)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
     assertThat(results).extracting(Result::client).containsExactlyInAnyOrder("agent-a", "agent-b");
     assertThat(results).extracting(r -> r.value().getSum()).containsExactly(42L, 42L);
@@ -170,7 +174,8 @@ class AgentServiceEndToEndTest {
     CompletableFuture<HangReply> call =
         proxy
             .withTimeout(Duration.ofSeconds(30))
-            .hangAsync("agent-b", HangRequest.getDefaultInstance());
+            .async()
+            .hang("agent-b", HangRequest.getDefaultInstance());
 
     // Well past the method's 200 ms, the call is still waiting for the agent.
     assertThatThrownBy(() -> call.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
@@ -195,6 +200,36 @@ class AgentServiceEndToEndTest {
   }
 
   @Test
+  void forClientThrowsTheStatusExceptionItsInterfaceDeclares() {
+    AgentFunctions agentA = proxy.forClient("agent-a");
+
+    assertThatThrownBy(() -> agentA.echo(echo("")))
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).isEqualTo("nothing to echo");
+            });
+  }
+
+  @Test
+  void futuresCompleteOnTheClientsCallbackExecutorUnlessTheProxyNamesAnother() throws Exception {
+    CountingExecutor mine = new CountingExecutor();
+    AgentFunctionsProxy withMine = proxy.withExecutor(mine);
+
+    int before = callbacks.count();
+    proxy.async().sum("agent-a", sum(1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(callbacks.count()).as("the Clients' callback executor ran").isGreaterThan(before);
+    assertThat(mine.count()).isZero();
+
+    withMine.async().sum("agent-a", sum(2)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    int afterOne = mine.count();
+    assertThat(afterOne).as("a call's future completed on the proxy's executor").isPositive();
+    withMine.allAsync().sum(sum(3)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(mine.count()).as("a call-all's too").isGreaterThan(afterOne);
+  }
+
+  @Test
   void statusExceptionThrownByTheAgentReachesTheCaller() {
     assertThatThrownBy(() -> proxy.echo("agent-a", echo("")))
         .isInstanceOfSatisfying(
@@ -213,6 +248,21 @@ class AgentServiceEndToEndTest {
     assertThatThrownBy(() -> onAgent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .as("%s's work is cancelled", agent)
         .isInstanceOf(CancellationException.class);
+  }
+
+  /** Runs each task at once, counting them. */
+  private static final class CountingExecutor implements Executor {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public void execute(Runnable task) {
+      count.incrementAndGet();
+      task.run();
+    }
+
+    int count() {
+      return count.get();
+    }
   }
 
   private static EchoRequest echo(String text) {

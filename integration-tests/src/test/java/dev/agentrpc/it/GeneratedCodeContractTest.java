@@ -59,9 +59,17 @@ class GeneratedCodeContractTest {
   }
 
   @Test
+  void withExecutorReturnsACopy() {
+    AgentFunctionsProxy direct = proxy.withExecutor(Runnable::run);
+
+    assertThat(direct).isNotSameAs(proxy);
+  }
+
+  @Test
   void nullArgumentsAreRefusedAtOnce() {
     assertThatThrownBy(() -> AgentFunctionsProxy.of(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> proxy.forClient(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> proxy.withExecutor(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> AgentFunctionsHandlers.register(new HandlerRegistry(), null))
         .isInstanceOf(NullPointerException.class);
   }

@@ -3,7 +3,6 @@ package dev.agentrpc.processor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -16,11 +15,12 @@ import javax.lang.model.util.Types;
  * Checks an {@code @AgentService} type against the rules generated code relies on, and reports each
  * broken rule on the element that breaks it, with what to write instead. Each method is checked by
  * a {@link MethodValidator}; this class checks the type and the methods together.
+ *
+ * <p>Method names need no rule: every method the proxy and its views generate takes the method's
+ * request message, which none of their own methods takes, and no two service methods take the
+ * same request type.
  */
 final class AgentServiceValidator {
-  /** Members of the generated proxy that service methods must not shadow. */
-  private static final Set<String> PROXY_MEMBERS = Set.of("of", "withTimeout", "forClient");
-
   private final Types types;
   private final Elements elements;
   private final MessageTypes messageTypes;
@@ -62,7 +62,6 @@ final class AgentServiceValidator {
     }
     if (!report.isUnresolved()) {
       validateRequestsDistinct(service, methods, report);
-      validateNamesDistinct(service, methods, report);
     }
     return report;
   }
@@ -113,37 +112,6 @@ final class AgentServiceValidator {
                     + " the request's type; '%s' and '%s' both take '%s'. Give '%1$s' a request"
                     + " message of its own",
                 method.name(), first.name(), request));
-      }
-    }
-  }
-
-  private void validateNamesDistinct(
-      TypeElement service, List<ServiceMethod> methods, ValidationReport report) {
-    // Overloads share their generated names legitimately: the parameter types differ.
-    Map<String, String> ownerOfName = new HashMap<>();
-    for (ServiceMethod method : methods) {
-      ownerOfName.put(method.name(), method.name());
-    }
-    for (ServiceMethod method : methods) {
-      String name = method.name();
-      for (String generated : List.of(name, name + "Async", name + "All", name + "AllAsync")) {
-        String owner = ownerOfName.putIfAbsent(generated, name);
-        String clash =
-            PROXY_MEMBERS.contains(generated)
-                ? "the proxy's own '" + generated + "' method"
-                : owner != null && !owner.equals(name)
-                    ? "the proxy methods generated for '" + owner + "'"
-                    : null;
-        if (clash != null) {
-          report.error(
-              on(service, method),
-              "AgentServiceNameClash",
-              String.format(
-                  "@AgentService method names must give distinct proxy method names, but the"
-                      + " proxy method '%s' generated for '%s' clashes with %s; rename '%2$s'",
-                  generated, name, clash));
-          break;
-        }
       }
     }
   }

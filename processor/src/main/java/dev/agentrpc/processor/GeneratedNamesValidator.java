@@ -10,7 +10,7 @@ import javax.tools.StandardLocation;
 /**
  * Checks that the names of a service's generated classes are free: a class of that name in this
  * compilation would clash with the generated one, and one on the classpath would be shadowed by
- * it. A class file this build wrote earlier (an incremental rebuild) is no obstacle.
+ * it. What this build wrote earlier (a rebuild without a clean) is no obstacle.
  */
 final class GeneratedNamesValidator {
   private final Elements elements;
@@ -38,12 +38,19 @@ final class GeneratedNamesValidator {
     return report;
   }
 
-  /** Whether this build's class output already holds {@code name}, from an earlier build. */
+  /**
+   * Whether this build's output already holds {@code name}'s class or generated source, from an
+   * earlier build: build tools put both on the paths javac searches.
+   */
   private boolean isEarlierOutput(ClassName name) {
+    return exists(StandardLocation.CLASS_OUTPUT, name, ".class")
+        || exists(StandardLocation.SOURCE_OUTPUT, name, ".java");
+  }
+
+  private boolean exists(StandardLocation location, ClassName name, String extension) {
     try {
       filer
-          .getResource(
-              StandardLocation.CLASS_OUTPUT, name.packageName(), name.simpleName() + ".class")
+          .getResource(location, name.packageName(), name.simpleName() + extension)
           .openInputStream()
           .close();
       return true;

@@ -2,11 +2,9 @@ package dev.agentrpc.processor;
 
 import static dev.agentrpc.processor.RuntimeNames.CALLS;
 import static dev.agentrpc.processor.RuntimeNames.CLIENTS;
-import static dev.agentrpc.processor.RuntimeNames.COMPLETABLE_FUTURE;
 import static dev.agentrpc.processor.RuntimeNames.DURATION;
-import static dev.agentrpc.processor.RuntimeNames.LIST;
+import static dev.agentrpc.processor.RuntimeNames.EXECUTOR;
 import static dev.agentrpc.processor.RuntimeNames.OBJECTS;
-import static dev.agentrpc.processor.RuntimeNames.RESULT;
 import static dev.agentrpc.processor.RuntimeNames.STATUS_RUNTIME_EXCEPTION;
 
 import com.palantir.javapoet.ClassName;
@@ -14,16 +12,16 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterizedTypeName;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
 
-/** Writes {@code XProxy}: the controller's typed calls to agents serving X. */
+/**
+ * Writes {@code XProxy}: the controller's typed calls to agents serving X. The proxy makes
+ * blocking calls to one client; its views ({@link ProxyViewWriter}) make the other kinds, and
+ * {@link BoundProxyWriter} writes what {@code forClient} returns.
+ */
 final class ProxyWriter {
-  private static final String BOUND = "BoundProxy";
-
   private final GeneratedHeader header;
 
   ProxyWriter(GeneratedHeader header) {
@@ -32,18 +30,7 @@ final class ProxyWriter {
 
   JavaFile write(ServiceModel service) {
     ClassName proxy = service.proxy();
-    TypeSpec.Builder type =
-        header
-            .classBuilder(proxy, service)
-            .addJavadoc(
-                "Calls the agents serving {@link $T} through {@link $T}.\n\n"
-                    + "<p>Immutable and thread-safe. A call's timeout is the one given to\n"
-                    + "{@link #withTimeout}, else its method's {@code @Timeout}, else the"
-                    + " interface's, else\n"
-                    + "{@link $T#defaultTimeout()}.\n",
-                service.service(),
-                CLIENTS,
-                CLIENTS);
+    TypeSpec.Builder type = header.classBuilder(proxy, service).addJavadoc(javadoc(service));
     for (Map.Entry<String, DeclaredTimeout> timeout : service.timeouts().entrySet()) {
       type.addField(
           FieldSpec.builder(
@@ -56,37 +43,81 @@ final class ProxyWriter {
             FieldSpec.builder(DURATION, "timeout", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("Overrides every declared timeout when not null.\n")
                 .build())
-        .addMethod(constructor())
-        .addMethod(of(proxy))
-        .addMethod(withTimeout(proxy));
-    for (MethodModel method : service.methods()) {
-      type.addMethod(blocking(method))
-          .addMethod(async(method))
-          .addMethod(all(method))
-          .addMethod(allAsync(method));
+        .addField(EXECUTOR, "executor", Modifier.PRIVATE, Modifier.FINAL);
+    for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
+      type.addField(view.name(proxy), view.accessor(), Modifier.PRIVATE, Modifier.FINAL);
     }
-    type.addMethod(forClient(service)).addMethod(timeoutOr()).addType(bound(service, proxy));
+    type.addMethod(constructor(proxy))
+        .addMethod(of(proxy))
+        .addMethod(withTimeout(proxy))
+        .addMethod(withExecutor(proxy));
+    for (MethodModel method : service.methods()) {
+      type.addMethod(blocking(method));
+    }
+    ProxyViewWriter views = new ProxyViewWriter(service);
+    for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
+      type.addMethod(views.accessor(view));
+    }
+    type.addMethod(BoundProxyWriter.forClient(service))
+        .addMethod(timeoutOr());
+    for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
+      type.addType(views.write(view));
+    }
+    type.addType(BoundProxyWriter.write(service));
     return header.file(service, type.build());
   }
 
-  private static MethodSpec constructor() {
-    return MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(CLIENTS, "clients")
-        .addParameter(DURATION, "timeout")
-        .addStatement("this.clients = clients")
-        .addStatement("this.timeout = timeout")
+  private static CodeBlock javadoc(ServiceModel service) {
+    String first = service.methods().get(0).name();
+    return CodeBlock.builder()
+        .add("Calls the agents serving {@link $T} through {@link $T}.\n\n", service.service(),
+            CLIENTS)
+        .add("<pre>{@code\n")
+        .add("$T proxy = $T.of(clients);\n", service.proxy(), service.proxy())
+        .add("// one agent: wait for its reply, or get a future of it\n")
+        .add("proxy.$L(\"agent-7\", request);\n", first)
+        .add("proxy.async().$L(\"agent-7\", request);\n", first)
+        .add("// every connected agent: wait for one result each, or get a future of them\n")
+        .add("proxy.all().$L(request);\n", first)
+        .add("proxy.allAsync().$L(request);\n", first)
+        .add("// the interface itself, bound to one agent\n")
+        .add("$T agent7 = proxy.forClient(\"agent-7\");\n", service.service())
+        .add("}</pre>\n\n")
+        .add("<p>Immutable and thread-safe. A call's timeout is the one given to\n")
+        .add("{@link #withTimeout}, else its method's {@code @Timeout}, else the interface's,\n")
+        .add("else {@link $T#defaultTimeout()}. Futures complete on the executor given to\n",
+            CLIENTS)
+        .add("{@link #withExecutor}, else {@link $T#callbackExecutor()}.\n", CLIENTS)
         .build();
+  }
+
+  private static MethodSpec constructor(ClassName proxy) {
+    MethodSpec.Builder constructor =
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(CLIENTS, "clients")
+            .addParameter(DURATION, "timeout")
+            .addParameter(EXECUTOR, "executor")
+            .addStatement("this.clients = clients")
+            .addStatement("this.timeout = timeout")
+            .addStatement("this.executor = executor");
+    for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
+      constructor.addStatement("this.$N = new $T(this)", view.accessor(), view.name(proxy));
+    }
+    return constructor.build();
   }
 
   private static MethodSpec of(ClassName proxy) {
     return MethodSpec.methodBuilder("of")
-        .addJavadoc("A proxy calling agents through {@code clients}.\n")
+        .addJavadoc(
+            "A proxy calling agents through {@code clients}, whose futures complete on\n"
+                + "{@link $T#callbackExecutor()}.\n",
+            CLIENTS)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(proxy)
         .addParameter(CLIENTS, "clients")
-        .addStatement(
-            "return new $T($T.requireNonNull(clients, $S), null)", proxy, OBJECTS, "clients")
+        .addStatement("$T.requireNonNull(clients, $S)", OBJECTS, "clients")
+        .addStatement("return new $T(clients, null, clients.callbackExecutor())", proxy)
         .build();
   }
 
@@ -105,15 +136,33 @@ final class ProxyWriter {
             IllegalArgumentException.class,
             "timeout must be positive, was ")
         .endControlFlow()
-        .addStatement("return new $T(clients, timeout)", proxy)
+        .addStatement("return new $T(clients, timeout, executor)", proxy)
+        .build();
+  }
+
+  private static MethodSpec withExecutor(ClassName proxy) {
+    return MethodSpec.methodBuilder("withExecutor")
+        .addJavadoc(
+            "A copy of this proxy whose futures complete on {@code executor}, which then runs\n"
+                + "the stages that depend on them. Blocking calls return on the calling thread"
+                + " either\n"
+                + "way.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(proxy)
+        .addParameter(EXECUTOR, "executor")
+        .addStatement(
+            "return new $T(clients, timeout, $T.requireNonNull(executor, $S))",
+            proxy,
+            OBJECTS,
+            "executor")
         .build();
   }
 
   private static MethodSpec blocking(MethodModel method) {
     return MethodSpec.methodBuilder(method.name())
         .addJavadoc(
-            "Calls {@link $L} on the client named {@code client} and waits\n"
-                + "for its reply.\n\n"
+            "Calls {@link $L} on the client named\n"
+                + "{@code client} and waits for its reply.\n\n"
                 + "@throws $T with the call's status: NOT_FOUND when no such client is\n"
                 + "    connected, DEADLINE_EXCEEDED after the timeout, or the status the agent"
                 + " failed with\n",
@@ -123,70 +172,11 @@ final class ProxyWriter {
         .returns(method.response())
         .addParameter(String.class, "client")
         .addParameter(method.request(), "request")
-        .addStatement("return $T.await($N(client, request))", CALLS, method.name() + "Async")
-        .build();
-  }
-
-  private static MethodSpec async(MethodModel method) {
-    return MethodSpec.methodBuilder(method.name() + "Async")
-        .addJavadoc(
-            "Calls {@link $L} on the client named {@code client}.\n\n"
-                + "<p>The future fails with a {@link $T} when the call does;\n"
-                + "cancelling it cancels the call on the agent.\n",
-            method.link(),
-            STATUS_RUNTIME_EXCEPTION)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, method.response()))
-        .addParameter(String.class, "client")
-        .addParameter(method.request(), "request")
         .addStatement(
-            "return clients.call(client, request, $T.parser(), $L)",
-            method.response(),
-            timeout(method))
-        .build();
-  }
-
-  private static MethodSpec all(MethodModel method) {
-    return MethodSpec.methodBuilder(method.name() + "All")
-        .addJavadoc(
-            "Calls {@link $L} on every connected client and waits for all their results.\n",
-            method.link())
-        .addModifiers(Modifier.PUBLIC)
-        .returns(results(method))
-        .addParameter(method.request(), "request")
-        .addStatement("return $T.await($N(request))", CALLS, method.name() + "AllAsync")
-        .build();
-  }
-
-  private static MethodSpec allAsync(MethodModel method) {
-    return MethodSpec.methodBuilder(method.name() + "AllAsync")
-        .addJavadoc(
-            "Calls {@link $L} on every connected client.\n\n"
-                + "<p>The future completes with one result per client once all have answered,"
-                + " failed\n"
-                + "or timed out; cancelling it cancels every call.\n",
-            method.link())
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, results(method)))
-        .addParameter(method.request(), "request")
-        .addStatement(
-            "return clients.callAll(request, $T.parser(), $L)", method.response(), timeout(method))
-        .build();
-  }
-
-  private static MethodSpec forClient(ServiceModel service) {
-    return MethodSpec.methodBuilder("forClient")
-        .addJavadoc(
-            "An implementation of {@link $T} whose methods call the client named {@code client}\n"
-                + "through this proxy: those returning a message wait for the reply, those"
-                + " returning a\n"
-                + "future do not.\n",
-            service.service())
-        .addModifiers(Modifier.PUBLIC)
-        .returns(service.service())
-        .addParameter(String.class, "client")
-        .addStatement(
-            "return new $L(this, $T.requireNonNull(client, $S))", BOUND, OBJECTS, "client")
+            "return $T.await($N.$N(client, request))",
+            CALLS,
+            ProxyViewWriter.View.ASYNC.accessor(),
+            method.name())
         .build();
   }
 
@@ -197,56 +187,5 @@ final class ProxyWriter {
         .addParameter(DURATION, "declared")
         .addStatement("return timeout != null ? timeout : declared")
         .build();
-  }
-
-  /** The class forClient returns: X bound to one client. */
-  private static TypeSpec bound(ServiceModel service, ClassName proxy) {
-    TypeSpec.Builder type =
-        TypeSpec.classBuilder(BOUND)
-            .addJavadoc(
-                "What {@link #forClient} returns: {@link $T} bound to one client.\n",
-                service.service())
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .addSuperinterface(service.service())
-            .addField(proxy, "proxy", Modifier.PRIVATE, Modifier.FINAL)
-            .addField(String.class, "client", Modifier.PRIVATE, Modifier.FINAL)
-            .addMethod(
-                MethodSpec.constructorBuilder()
-                    .addParameter(proxy, "proxy")
-                    .addParameter(String.class, "client")
-                    .addStatement("this.proxy = proxy")
-                    .addStatement("this.client = client")
-                    .build());
-    for (MethodModel method : service.methods()) {
-      type.addMethod(
-          MethodSpec.methodBuilder(method.name())
-              .addAnnotation(Override.class)
-              .addModifiers(Modifier.PUBLIC)
-              .returns(method.returns())
-              .addParameter(method.request(), "request")
-              .addStatement(
-                  "return proxy.$N(client, request)",
-                  method.async() ? method.name() + "Async" : method.name())
-              .build());
-    }
-    type.addMethod(
-        MethodSpec.methodBuilder("toString")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .returns(String.class)
-            .addStatement("return $S + client", service.service().simpleName() + " of client ")
-            .build());
-    return type.build();
-  }
-
-  private static CodeBlock timeout(MethodModel method) {
-    return method
-        .timeoutConstant()
-        .map(constant -> CodeBlock.of("timeoutOr($N)", constant))
-        .orElse(CodeBlock.of("timeoutOr(clients.defaultTimeout())"));
-  }
-
-  private static TypeName results(MethodModel method) {
-    return ParameterizedTypeName.get(LIST, ParameterizedTypeName.get(RESULT, method.response()));
   }
 }

@@ -1,11 +1,14 @@
 package dev.agentrpc.processor;
 
+import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
 import java.util.List;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /** The processor's output for valid interfaces, against goldens in expected/. */
@@ -70,13 +73,40 @@ class GenerationTest {
 
   @Test
   void messagesNamedLikeTheRuntimesTypesDoNotClash() {
-    // test.clash.{Clients,Result,Duration}: protoc's output for src/test/proto/clash.proto.
+    // test.clash.{Clients,Result,Duration,All,Async}: protoc's output for clash.proto.
     Compilation compilation = compile("clash/Clashing.java");
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation)
         .generatedSourceFile("test.clash.ClashingProxy")
         .contentsAsUtf8String()
-        .contains("public List<dev.agentrpc.server.Result<Result>> runAll(Clients request) {");
+        .contains("public List<dev.agentrpc.server.Result<Result>> run(Clients request) {");
+    assertThat(compilation)
+        .generatedSourceFile("test.clash.ClashingProxy")
+        .contentsAsUtf8String()
+        .contains("public test.clash.Async sum(String client, test.clash.All request) {");
+  }
+
+  @Test
+  void methodsMayBeNamedLikeEachOthersCallAllAndLikeTheProxysOwnMethods() {
+    // count and countAll; of, forClient, withTimeout, withExecutor, async, all, timeoutOr.
+    Compilation compilation = compile("good/test/ProxyNames.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("test.ProxyNamesProxy")
+        .contentsAsUtf8String()
+        .contains("public Int32Value countAll(String client, Int32Value request) {");
+  }
+
+  @Test
+  void generatedLinesFitInOneHundredColumns() throws IOException {
+    Compilation compilation = compile("good/test/Inventory.java", "good/test/Extended.java");
+
+    for (JavaFileObject file : compilation.generatedSourceFiles()) {
+      for (String line : file.getCharContent(true).toString().split("\n")) {
+        assertWithMessage(file.getName()).that(line.length()).isAtMost(100);
+      }
+    }
   }
 }

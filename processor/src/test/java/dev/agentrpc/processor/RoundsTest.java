@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,12 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +119,65 @@ class RoundsTest {
                 + " 'TakenOnClasspath', but a class of that name already exists")
         .inFile(source)
         .onLineContaining("interface TakenOnClasspath");
+  }
+
+  @Test
+  void aRebuildWithoutCleanRegeneratesOverItsOwnEarlierOutput(@TempDir Path build)
+      throws IOException {
+    // As Maven runs javac: the output directories are on the classpath and the sourcepath.
+    Path sources = build.resolve("src/test");
+    Files.createDirectories(sources);
+    try (InputStream in = RoundsTest.class.getResourceAsStream("/good/test/Outer.java")) {
+      Files.copy(in, sources.resolve("Outer.java"));
+    }
+    Path classes = Files.createDirectories(build.resolve("classes"));
+    Path generated = Files.createDirectories(build.resolve("generated"));
+    List<String> options =
+        List.of(
+            "-d", classes.toString(),
+            "-s", generated.toString(),
+            "-classpath", classes + File.pathSeparator + System.getProperty("java.class.path"),
+            "-sourcepath", build.resolve("src") + File.pathSeparator + generated);
+
+    for (int run = 1; run <= 3; run++) {
+      if (run == 2) {
+        // The earlier build failed after generating: its sources remain, no class.
+        deleteMatching(classes.resolve("test"), "Outer_Echo*.class");
+      } else if (run == 3) {
+        // Its classes remain, its generated sources are gone.
+        deleteMatching(generated.resolve("test"), "Outer_Echo*.java");
+      }
+      DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+      try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+        JavaCompiler.CompilationTask task =
+            javac.getTask(
+                null,
+                files,
+                diagnostics,
+                options,
+                null,
+                files.getJavaFileObjects(sources.resolve("Outer.java")));
+        task.setProcessors(List.of(new AgentServiceProcessor()));
+
+        assertThat(task.call()).isTrue();
+        // javac itself warns of the stale source it compiled implicitly on run 2; nothing else.
+        assertThat(
+                diagnostics.getDiagnostics().stream()
+                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                    .toList())
+            .isEmpty();
+      }
+    }
+    assertThat(Files.exists(classes.resolve("test/Outer_EchoProxy.class"))).isTrue();
+  }
+
+  private static void deleteMatching(Path directory, String glob) throws IOException {
+    try (DirectoryStream<Path> matching = Files.newDirectoryStream(directory, glob)) {
+      for (Path path : matching) {
+        Files.delete(path);
+      }
+    }
   }
 
   @Test

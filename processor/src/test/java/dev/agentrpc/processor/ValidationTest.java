@@ -176,36 +176,6 @@ class ValidationTest {
   }
 
   @Test
-  void generatedMethodNamesMustNotClash() {
-    JavaFileObject source = bad("NameClash");
-    Compilation compilation = compile(source);
-
-    assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation)
-        .hadErrorContaining(
-            "[AgentServiceNameClash] @AgentService method names must give distinct proxy method"
-                + " names, but the proxy method 'pingAll' generated for 'ping' clashes with the"
-                + " proxy methods generated for 'pingAll'; rename 'ping'")
-        .inFile(source)
-        .onLineContaining("StringValue ping(");
-  }
-
-  @Test
-  void methodsCannotShadowTheProxysOwnMethods() {
-    JavaFileObject source = bad("ReservedName");
-    Compilation compilation = compile(source);
-
-    assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation)
-        .hadErrorContaining(
-            "[AgentServiceNameClash] @AgentService method names must give distinct proxy method"
-                + " names, but the proxy method 'forClient' generated for 'forClient' clashes with"
-                + " the proxy's own 'forClient' method; rename 'forClient'")
-        .inFile(source)
-        .onLineContaining("forClient(");
-  }
-
-  @Test
   void serviceInterfacesCannotBePrivate() {
     JavaFileObject source = bad("PrivateInterface");
     Compilation compilation = compile(source);

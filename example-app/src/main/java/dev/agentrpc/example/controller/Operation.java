@@ -32,7 +32,7 @@ public final class Operation {
 
   /**
    * An operation named {@code name} that sends a {@code Q} with {@code call}, e.g.
-   * {@code Operation.of("echo", "...", "{\"text\": \"hi\"}", EchoRequest.getDefaultInstance(), proxy::echoAsync)}.
+   * {@code Operation.of("echo", "...", "{\"text\": \"hi\"}", EchoRequest.getDefaultInstance(), proxy.async()::echo)}.
    *
    * @param example a request in JSON, shown by {@code help}
    */

@@ -23,24 +23,24 @@ public final class Operations {
             "hostname, OS, cores, JVM uptime, load, free memory",
             "{}",
             HostInfoRequest.getDefaultInstance(),
-            agents::hostInfoAsync),
+            agents.async()::hostInfo),
         Operation.of(
             "listDir",
             "a directory below the agent's --root",
             "{\"path\": \"logs\"}",
             ListDirRequest.getDefaultInstance(),
-            agents::listDirAsync),
+            agents.async()::listDir),
         Operation.of(
             "sleep",
             "answer after millis; stops on cancel or deadline",
             "{\"millis\": 500}",
             SleepRequest.getDefaultInstance(),
-            agents::sleepAsync),
+            agents.async()::sleep),
         Operation.of(
             "echo",
             "answer with the text sent",
             "{\"text\": \"hi\"}",
             EchoRequest.getDefaultInstance(),
-            agents::echoAsync));
+            agents.async()::echo));
   }
 }

@@ -203,7 +203,7 @@ public final class Demo {
     List<TimedResult<HostInfo>> results;
     try {
       results =
-          FanOut.callEach(AGENTS, agent -> agents.hostInfoAsync(agent, HostInfoRequest.getDefaultInstance()))
+          FanOut.callEach(AGENTS, agent -> agents.async().hostInfo(agent, HostInfoRequest.getDefaultInstance()))
               .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       failed("call-all", e);
@@ -223,12 +223,12 @@ public final class Demo {
     table.lines().forEach(line -> detail("  " + line));
 
     long start = System.nanoTime();
-    List<Result<EchoResponse>> echoes = agents.echoAll(EchoRequest.newBuilder().setText("ping").build());
+    List<Result<EchoResponse>> echoes = agents.all().echo(EchoRequest.newBuilder().setText("ping").build());
     long ok = echoes.stream().filter(Result::isOk).count();
     echoes = new ArrayList<>(echoes);
     echoes.sort(Comparator.comparing(Result::client));
     detail(
-        "agents.echoAll(\"ping\"), the generated call-all: "
+        "agents.all().echo(\"ping\"), the generated call-all: "
             + ok
             + " of "
             + echoes.size()
@@ -237,7 +237,7 @@ public final class Demo {
             + ")"
             + took(start));
     if (ok != AGENTS.size()) {
-      problems.add("echoAll: " + ok + " of " + AGENTS.size() + " agents answered");
+      problems.add("all().echo: " + ok + " of " + AGENTS.size() + " agents answered");
     }
   }
 
@@ -267,7 +267,7 @@ public final class Demo {
     step("7. a cancelled call: sleep 60000 ms on " + name + ", cancelled once the agent started");
     long start = System.nanoTime();
     CompletableFuture<SleepResponse> sleep =
-        agents.sleepAsync(name, SleepRequest.newBuilder().setMillis(60_000).build());
+        agents.async().sleep(name, SleepRequest.newBuilder().setMillis(60_000).build());
     if (!sleeps.awaitStarted(name, WAIT)) {
       problems.add(name + " never started its sleep");
       sleep.cancel(true);

@@ -80,7 +80,7 @@ class AgentOverGrpcTest {
 
   @Test
   void callAllGivesOneResultPerAgent() {
-    List<Result<EchoResponse>> results = agents.echoAll(EchoRequest.newBuilder().setText("all").build());
+    List<Result<EchoResponse>> results = agents.all().echo(EchoRequest.newBuilder().setText("all").build());
     assertThat(results).extracting(Result::client).containsExactlyInAnyOrder("agent-1", "agent-2");
     assertThat(results).allSatisfy(result -> assertThat(result.value().getText()).isEqualTo("all"));
   }
@@ -113,7 +113,7 @@ class AgentOverGrpcTest {
 
   @Test
   void cancellingTheCallersFutureStopsTheAgentsSleep() throws Exception {
-    CompletableFuture<SleepResponse> sleep = agents.sleepAsync("agent-2", sleep(600_000));
+    CompletableFuture<SleepResponse> sleep = agents.async().sleep("agent-2", sleep(600_000));
     assertThat(started.poll(20, TimeUnit.SECONDS)).isEqualTo("agent-2");
 
     assertThat(sleep.cancel(true)).isTrue();

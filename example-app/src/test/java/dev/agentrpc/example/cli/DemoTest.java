@@ -29,7 +29,7 @@ class DemoTest {
       assertThat(output).containsPattern("(?m)^\\s+" + agent + "\\s+[0-9.]+ m?s\\s+\\S+, \\d+ cores");
     }
     assertThat(output)
-        .contains("agents.echoAll(\"ping\"), the generated call-all: 3 of 3 answered")
+        .contains("agents.all().echo(\"ping\"), the generated call-all: 3 of 3 answered")
         .contains("agent-1 echoed \"hello from the controller\"")
         .containsPattern("agent-1 slept \\d+ ms")
         .contains("PERMISSION_DENIED")
