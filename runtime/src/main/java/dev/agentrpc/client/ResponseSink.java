@@ -5,8 +5,9 @@ import dev.agentrpc.proto.v1.Response;
 /**
  * Transport SPI: where a {@link Dispatcher} writes responses for the server.
  *
- * <p>Implementations are thread-safe, never block, and respect the connection's flow
- * control. Their buffer is bounded by the requests the server has in flight.
+ * <p>Implementations are thread-safe, never block, respect the connection's flow control,
+ * and bound what they buffer (the stream transport drops a response beyond its byte cap:
+ * its call then times out on the server).
  */
 @FunctionalInterface
 public interface ResponseSink {

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StalledAgent implements ClientResponseObserver<ClientToServer, ServerToClient> {
   private final AtomicInteger requests = new AtomicInteger();
+  private final java.util.concurrent.BlockingQueue<Integer> payloadSizes =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile ClientCallStreamObserver<ClientToServer> stream;
 
@@ -47,6 +49,18 @@ public final class StalledAgent implements ClientResponseObserver<ClientToServer
     return requests.get();
   }
 
+  /** Waits a bounded time for a request whose payload is {@code size} bytes. */
+  public void awaitRequestOfSize(int size) throws InterruptedException {
+    long deadline = System.nanoTime() + Fleet.WAIT.toNanos();
+    while (true) {
+      Integer next = payloadSizes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertThat(next).as("a request of %s bytes within %s", size, Fleet.WAIT).isNotNull();
+      if (next == size) {
+        return;
+      }
+    }
+  }
+
   public void cancel() {
     stream.cancel("test over", null);
   }
@@ -55,6 +69,7 @@ public final class StalledAgent implements ClientResponseObserver<ClientToServer
   public void onNext(ServerToClient command) {
     if (command.hasRequest()) {
       requests.incrementAndGet();
+      payloadSizes.add(command.getRequest().getPayload().getValue().size());
     }
   }
 

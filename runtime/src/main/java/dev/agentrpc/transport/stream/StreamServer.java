@@ -19,9 +19,10 @@ import java.util.Objects;
  * The server end of the stream transport: a gRPC service that admits clients dialing in
  * over {@code agentrpc.v1.Coordinator/Connect} into {@link Clients}.
  *
- * <p>Add it to any gRPC {@link io.grpc.Server}. Its callbacks never block, so the fastest
- * configuration serves it on {@code directExecutor()}: one stream carries every call to an
- * agent, and a thread hand-off per message caps a stream near 10k messages/s.
+ * <p>Add it to any gRPC {@link io.grpc.Server}. Its callbacks never block and run no user
+ * code (callers' futures complete on {@link Clients}' callback executor), so serve it on
+ * {@code directExecutor()}: one stream carries every call to an agent, and a thread hand-off
+ * per message caps a stream near 10k messages/s.
  *
  * <pre>{@code
  * Clients clients = Clients.create();

@@ -64,13 +64,22 @@ class OutboundBoundTest {
       }
       long written = fleet.wire().requestIds().size();
       agent.resume();
+      // A last call, queued behind everything else: once it arrives, nothing queued before it
+      // can still be on its way.
+      CompletableFuture<BytesValue> last =
+          clients.call("stalled", BytesValue.of(ByteString.copyFromUtf8("last")), BytesValue.parser(), Duration.ofSeconds(30));
+      agent.awaitRequestOfSize(BytesValue.of(ByteString.copyFromUtf8("last")).getSerializedSize());
+      last.cancel(true);
 
       assertThat(maxQueued).as("bytes queued for the stalled client").isLessThanOrEqualTo(CAP_BYTES);
       assertThat(outcomes.keySet())
           .as("outcomes of %s calls", calls)
           .isSubsetOf(Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
       assertThat(written * PAYLOAD_BYTES)
-          .as("request bytes ever written to a stream that is not read")
+          .as("request bytes written to a stream that is not read")
+          .isLessThanOrEqualTo(CAP_BYTES + TRANSPORT_BYTES);
+      assertThat((agent.requests() - 1L) * PAYLOAD_BYTES)
+          .as("request bytes the client received once it read again, all of them for calls long over")
           .isLessThanOrEqualTo(CAP_BYTES + TRANSPORT_BYTES);
       assertThat(clients.pendingCalls()).isZero();
       assertThat(clients.queuedBytes()).isZero();
