@@ -11,6 +11,7 @@ import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import java.time.Duration;
@@ -58,6 +59,31 @@ public final class StreamClient implements AutoCloseable {
   /** A stream that stayed up this long counts as accepted, for the backoff. */
   static final long STABLE_AFTER_SECONDS = 10;
   private static final int MAX_QUEUED_STATE_EVENTS = 1024;
+
+  /** How often an agent pings a controller whose connection carried nothing, by default. */
+  public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+  /** How long an agent waits for a ping's answer before it drops the connection and redials. */
+  public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Applies the stream transport's recommended settings to the agent's channel builder: it
+   * pings the controller when the connection was idle for {@link #KEEPALIVE_TIME} and drops
+   * the connection (and redials) when no answer comes within {@link #KEEPALIVE_TIMEOUT}. So
+   * a dead path is noticed within 15 s, and proxies with idle timeouts above 10 s keep the
+   * connection. The controller must permit it: {@link StreamServer#configure}.
+   *
+   * <pre>{@code
+   * ManagedChannel channel =
+   *     StreamClient.configure(NettyChannelBuilder.forTarget("controller:7000")).usePlaintext().build();
+   * }</pre>
+   *
+   * @return {@code builder}
+   */
+  public static <T extends ManagedChannelBuilder<T>> T configure(T builder) {
+    return builder
+        .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+  }
 
   /** Where the client is in its connection's life. */
   public enum State {

@@ -7,6 +7,7 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.Sessions;
 import io.grpc.BindableService;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -14,6 +15,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server end of the stream transport: a gRPC service that admits clients dialing in
@@ -41,6 +43,35 @@ public final class StreamServer implements BindableService {
     this.clients = builder.clients;
     this.helloTimeoutNanos = Durations.toNanos(builder.helloTimeout);
     this.health = builder.health;
+  }
+
+  /** How often the server pings an agent whose connection carried nothing, by default. */
+  public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+  /** How long the server waits for a ping's answer before closing the connection. */
+  public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Applies the stream transport's recommended settings to a gRPC server builder: it pings
+   * an agent whose connection was idle for {@link #KEEPALIVE_TIME} and closes the
+   * connection when no answer comes within {@link #KEEPALIVE_TIMEOUT} (so a dead agent is
+   * noticed within 15 s, and its pending calls fail UNAVAILABLE), and it permits the
+   * agents' own pings ({@link StreamClient#configure}).
+   *
+   * <pre>{@code
+   * Server server = StreamServer.configure(NettyServerBuilder.forPort(7000))
+   *     .directExecutor()
+   *     .addService(StreamServer.newBuilder(clients).build())
+   *     .build().start();
+   * }</pre>
+   *
+   * @return {@code builder}
+   */
+  public static <T extends ServerBuilder<T>> T configure(T builder) {
+    return builder
+        .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+        .permitKeepAliveTime(StreamClient.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
+        .permitKeepAliveWithoutCalls(true);
   }
 
   /** A builder of the service admitting clients into {@code clients}. */
