@@ -110,6 +110,14 @@ public final class Fleet implements AutoCloseable {
     throw new UncheckedIOException(last);
   }
 
+  /** {@code shutdown()}, not {@code shutdownNow()}: asserts the server terminates in time. */
+  public void stopServerGracefully() throws InterruptedException {
+    server.shutdown();
+    assertThat(server.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .as("server terminated after shutdown()")
+        .isTrue();
+  }
+
   public void stopServer() throws InterruptedException {
     server.shutdownNow();
     assertThat(server.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();

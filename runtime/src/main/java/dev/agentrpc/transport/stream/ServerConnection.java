@@ -43,6 +43,10 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     stream.setOnReadyHandler(this::onReady);
     stream.setOnCancelHandler(
         () -> end(Status.CANCELLED.withDescription("the client went away"), false));
+    // gRPC ends a call itself, reaching neither onError nor the cancel handler, when a
+    // message does not parse or a callback threw: the session must not outlive it.
+    stream.setOnCloseHandler(
+        () -> end(Status.UNAVAILABLE.withDescription("the stream was closed"), false));
     this.helloTimer =
         SharedTimer.get()
             .schedule(

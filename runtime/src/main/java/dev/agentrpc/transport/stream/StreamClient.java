@@ -10,6 +10,7 @@ import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -215,6 +216,11 @@ public final class StreamClient implements AutoCloseable {
     if (channelShutDown()) {
       return;
     }
+    if (channel instanceof ManagedChannel) {
+      // One backoff, ours: a channel still waiting out its own reconnect backoff would
+      // fail this stream at once and make the delays add up.
+      ((ManagedChannel) channel).resetConnectBackoff();
+    }
     setState(State.CONNECTING);
     ClientConnection next =
         new ClientConnection(
@@ -234,7 +240,33 @@ public final class StreamClient implements AutoCloseable {
   private void onConnected(ClientConnection connected) {
     if (connection == connected && state == State.CONNECTING && !closing) {
       setState(State.CONNECTED);
+      watchChannel(connected);
     }
+  }
+
+  /**
+   * Ends {@code connected}'s stream when the channel leaves READY: the server is going away
+   * (GOAWAY, as on {@code Server.shutdown()}) or the connection died (keepalive). The stream
+   * would otherwise keep a shutting-down server from terminating.
+   */
+  private void watchChannel(ClientConnection connected) {
+    if (!(channel instanceof ManagedChannel)) {
+      return;
+    }
+    ManagedChannel managed = (ManagedChannel) channel;
+    if (managed.getState(false) != ConnectivityState.READY) {
+      return; // not a single connection we can watch: rely on the stream alone
+    }
+    managed.notifyWhenStateChanged(
+        ConnectivityState.READY,
+        () ->
+            sync.execute(
+                () -> {
+                  if (connection == connected) {
+                    logger.info("client '{}': its connection to the server is going away", name);
+                    connected.cancel("the connection to the server is going away");
+                  }
+                }));
   }
 
   private void onEnded(ClientConnection ended, Status status) {
