@@ -223,7 +223,11 @@ public final class Dispatcher {
       }
       sink.send(Response.newBuilder().setId(call.id).setPayload(payload).build());
     } else {
-      reply(call.id, statusOf(failure, call.handler.requestType()));
+      sink.send(
+          Response.newBuilder()
+              .setId(call.id)
+              .setError(wireStatusOf(failure, call.handler.requestType()))
+              .build());
     }
   }
 
@@ -239,23 +243,23 @@ public final class Dispatcher {
     sink.send(Response.newBuilder().setId(id).setError(WireStatus.toProto(status)).build());
   }
 
-  private static Status statusOf(Throwable failure, String requestType) {
+  /** The handler's failure as the wire carries it: a status it chose stays whole, details too. */
+  private static com.google.rpc.Status wireStatusOf(Throwable failure, String requestType) {
     Throwable t = failure;
     if (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof StatusException) {
-      return ((StatusException) t).getStatus();
-    }
-    if (t instanceof StatusRuntimeException) {
-      return ((StatusRuntimeException) t).getStatus();
+    if (t instanceof StatusException || t instanceof StatusRuntimeException) {
+      return WireStatus.toProto(t);
     }
     if (t instanceof CancellationException) {
-      return Status.CANCELLED.withDescription("the handler for " + requestType + " was cancelled");
+      return WireStatus.toProto(
+          Status.CANCELLED.withDescription("the handler for " + requestType + " was cancelled"));
     }
     logger.warn("handler for {} failed", requestType, t);
-    return Status.UNKNOWN.withDescription(
-        "the handler for " + requestType + " failed with " + t.getClass().getName());
+    return WireStatus.toProto(
+        Status.UNKNOWN.withDescription(
+            "the handler for " + requestType + " failed with " + t.getClass().getName()));
   }
 
   private static String typeName(Request request) {

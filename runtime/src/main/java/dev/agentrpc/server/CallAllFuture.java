@@ -1,5 +1,6 @@
 package dev.agentrpc.server;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,9 +120,14 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
 
     @Override
     public void failed(Status status) {
+      failed(status, null);
+    }
+
+    @Override
+    public void failed(Status status, Metadata trailers) {
       Result<?> result;
       try {
-        result = Result.failed(clients[index], status);
+        result = Result.failed(clients[index], status.asRuntimeException(trailers));
       } catch (RuntimeException e) {
         result = Result.failed(clients[index], Status.INTERNAL.withDescription(e.toString()));
       }

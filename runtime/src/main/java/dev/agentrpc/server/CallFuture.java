@@ -1,6 +1,8 @@
 package dev.agentrpc.server;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +43,12 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
 
   /** The outcome is a failure with {@code status}. Called once. */
   final void decideFailure(Status status) {
-    settle(new Failure(status));
+    settle(new Failure(status, null));
+  }
+
+  /** The outcome is a failure with {@code status} and {@code trailers}. Called once. */
+  final void decideFailure(Status status, Metadata trailers) {
+    settle(new Failure(status, trailers));
   }
 
   /** Runs after the future completed, on the thread that completed it. */
@@ -101,7 +108,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
     try {
       Object result = outcome;
       if (result instanceof Failure) {
-        super.completeExceptionally(((Failure) result).status.asRuntimeException());
+        super.completeExceptionally(((Failure) result).exception());
       } else {
         super.complete((T) result);
       }
@@ -136,7 +143,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
       return awaitCompletion(); // completed by the caller itself
     }
     if (result instanceof Failure) {
-      throw ((Failure) result).status.asRuntimeException();
+      throw ((Failure) result).exception(); // fresh, with this thread's stack trace
     }
     return (T) result;
   }
@@ -191,7 +198,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
 
   /** Fails the future at once, on this thread, before anyone could attach a stage. */
   final void failNow(Status status) {
-    outcome = new Failure(status);
+    outcome = new Failure(status, null);
     delivery.set(DECIDED);
     super.completeExceptionally(status.asRuntimeException());
   }
@@ -205,9 +212,20 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
 
   private static final class Failure {
     final Status status;
+    final Metadata trailers;
 
-    Failure(Status status) {
+    Failure(Status status, Metadata trailers) {
       this.status = status;
+      this.trailers = trailers;
+    }
+
+    StatusRuntimeException exception() {
+      if (trailers == null) {
+        return status.asRuntimeException();
+      }
+      Metadata copy = new Metadata();
+      copy.merge(trailers);
+      return status.asRuntimeException(copy);
     }
   }
 }

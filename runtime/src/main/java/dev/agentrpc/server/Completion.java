@@ -1,5 +1,6 @@
 package dev.agentrpc.server;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 
 /** Where one call's outcome goes: a caller's future, or one slot of a call-all. */
@@ -10,6 +11,11 @@ interface Completion<R> {
   void succeeded(R value);
 
   void failed(Status status);
+
+  /** Failed with {@code trailers} (rich error details) to keep; null if none. */
+  default void failed(Status status, Metadata trailers) {
+    failed(status);
+  }
 
   /** The call could not start; its caller has not seen the future yet. */
   default void refused(Status status) {

@@ -110,7 +110,8 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
           completion.failed(
               violation("an error whose code is OK (" + response.getError().getMessage() + ")"));
         } else {
-          completion.failed(WireStatus.fromProto(response.getError()));
+          completion.failed(
+              WireStatus.fromProto(response.getError()), WireStatus.trailers(response.getError()));
         }
         break;
       default:

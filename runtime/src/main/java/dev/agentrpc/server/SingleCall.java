@@ -1,5 +1,6 @@
 package dev.agentrpc.server;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.concurrent.Executor;
 
@@ -27,6 +28,11 @@ final class SingleCall<R> extends CallFuture<R> implements Completion<R> {
   @Override
   public void failed(Status status) {
     decideFailure(status);
+  }
+
+  @Override
+  public void failed(Status status, Metadata trailers) {
+    decideFailure(status, trailers);
   }
 
   @Override
