@@ -6,10 +6,13 @@ import dev.agentrpc.it.v1.EchoReply;
 import dev.agentrpc.it.v1.EchoRequest;
 import dev.agentrpc.it.v1.HangReply;
 import dev.agentrpc.it.v1.HangRequest;
+import dev.agentrpc.it.v1.LengthReply;
+import dev.agentrpc.it.v1.LengthRequest;
 import dev.agentrpc.it.v1.SumReply;
 import dev.agentrpc.it.v1.SumRequest;
 import io.grpc.StatusException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** What the integration tests' agents serve; the processor generates its proxy and handlers. */
@@ -21,6 +24,9 @@ public interface AgentFunctions {
 
   /** Adds the values up, asynchronously. */
   CompletableFuture<SumReply> sum(SumRequest request);
+
+  /** Measures the text, answering with a CompletionStage rather than a CompletableFuture. */
+  CompletionStage<LengthReply> length(LengthRequest request);
 
   /** Never replies: the call ends by its own, method-level, timeout. */
   @Timeout(value = 200, unit = TimeUnit.MILLISECONDS)

@@ -9,6 +9,7 @@ import dev.agentrpc.it.v1.EchoReply;
 import dev.agentrpc.it.v1.EchoRequest;
 import dev.agentrpc.it.v1.HangReply;
 import dev.agentrpc.it.v1.HangRequest;
+import dev.agentrpc.it.v1.LengthRequest;
 import dev.agentrpc.it.v1.SumReply;
 import dev.agentrpc.it.v1.SumRequest;
 import dev.agentrpc.server.ClientListener;
@@ -125,6 +126,21 @@ class AgentServiceEndToEndTest {
 
     assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isEqualTo(SumReply.newBuilder().setSum(6).setAgent("agent-a").build());
+  }
+
+  @Test
+  void aMethodReturningACompletionStageIsServedAndCalledLikeAFuture() throws Exception {
+    LengthRequest request = LengthRequest.newBuilder().setText("stage").build();
+
+    assertThat(proxy.length("agent-a", request).getLength()).isEqualTo(5);
+    assertThat(
+            proxy
+                .forClient("agent-b")
+                .length(request)
+                .toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .getLength())
+        .isEqualTo(5);
   }
 
   @Test

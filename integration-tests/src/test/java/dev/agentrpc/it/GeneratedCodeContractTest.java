@@ -28,6 +28,7 @@ class GeneratedCodeContractTest {
         .containsExactly(
             "agentrpc.it.v1.EchoRequest",
             "agentrpc.it.v1.HangRequest",
+            "agentrpc.it.v1.LengthRequest",
             "agentrpc.it.v1.SumRequest");
   }
 

@@ -4,12 +4,15 @@ import dev.agentrpc.it.v1.EchoReply;
 import dev.agentrpc.it.v1.EchoRequest;
 import dev.agentrpc.it.v1.HangReply;
 import dev.agentrpc.it.v1.HangRequest;
+import dev.agentrpc.it.v1.LengthReply;
+import dev.agentrpc.it.v1.LengthRequest;
 import dev.agentrpc.it.v1.SumReply;
 import dev.agentrpc.it.v1.SumRequest;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** An agent's implementation of {@link AgentFunctions}, as a user would write it. */
@@ -37,6 +40,12 @@ final class TestAgent implements AgentFunctions {
                 .setSum(request.getValuesList().stream().mapToLong(Long::longValue).sum())
                 .setAgent(name)
                 .build());
+  }
+
+  @Override
+  public CompletionStage<LengthReply> length(LengthRequest request) {
+    return CompletableFuture.completedStage(
+        LengthReply.newBuilder().setLength(request.getText().length()).build());
   }
 
   @Override

@@ -6,9 +6,6 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +54,12 @@ class ClaimsTest {
 
     Compilation compilation =
         javac()
-            .withProcessors(new WritesGeneratedSource(), new AgentServiceProcessor(), recorder)
+            .withProcessors(
+                new WritesSourceFirst(
+                    "test.OtherGenerators",
+                    "package test;\n\n@" + GENERATED + "(\"Other\")\nclass OtherGenerators {}\n"),
+                new AgentServiceProcessor(),
+                recorder)
             .compile(JavaFileObjects.forResource("good/test/Inventory.java"));
 
     assertThat(compilation).succeeded();
@@ -84,35 +86,6 @@ class ClaimsTest {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment env) {
       if (annotations.stream().anyMatch(a -> a.getQualifiedName().contentEquals(GENERATED))) {
         env.getRootElements().forEach(root -> offeredWith.add(root.getSimpleName().toString()));
-      }
-      return false;
-    }
-  }
-
-  /** Another generator: writes a source carrying {@code @Generated} in the first round. */
-  static final class WritesGeneratedSource extends AbstractProcessor {
-    private boolean written;
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return Set.of("*");
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment env) {
-      if (!written) {
-        written = true;
-        try (Writer out =
-            processingEnv.getFiler().createSourceFile("test.OtherGenerators").openWriter()) {
-          out.write("package test;\n\n@" + GENERATED + "(\"Other\")\nclass OtherGenerators {}\n");
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
       }
       return false;
     }

@@ -10,18 +10,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -39,7 +33,8 @@ class RoundsTest {
     Compilation compilation =
         javac()
             // Files generated in round 1 are parsed in round 2, so the interface waits a round.
-            .withProcessors(new GeneratesLaterProto(), new AgentServiceProcessor())
+            .withProcessors(
+                new WritesSourceFirst("test.LaterProto", laterProto()), new AgentServiceProcessor())
             .compile(JavaFileObjects.forResource("good/test/UsesGeneratedType.java"));
 
     assertThat(compilation).succeeded();
@@ -209,36 +204,12 @@ class RoundsTest {
     assertThat(generated).containsExactly("test.Outer.Echo");
   }
 
-  /**
-   * Writes {@code test.LaterProto} in the first round: protoc's output for {@code
-   * deferred/later.proto}, a real concrete protobuf message.
-   */
-  static final class GeneratesLaterProto extends AbstractProcessor {
-    private boolean written;
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return Set.of("*");
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-      if (!written) {
-        written = true;
-        try (InputStream in = RoundsTest.class.getResourceAsStream("/deferred/LaterProto.java");
-            Writer out =
-                processingEnv.getFiler().createSourceFile("test.LaterProto").openWriter()) {
-          out.write(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return false;
+  /** protoc's output for {@code deferred/later.proto}: a real concrete protobuf message. */
+  private static String laterProto() {
+    try (InputStream in = RoundsTest.class.getResourceAsStream("/deferred/LaterProto.java")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
