@@ -14,6 +14,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,55 +48,45 @@ public final class Dispatcher {
 
   /** How many handlers run at once unless set otherwise. */
   public static final int DEFAULT_MAX_CONCURRENT_HANDLERS = 128;
+  /** How many bytes of requests may be admitted and unanswered at once unless set otherwise. */
+  public static final long DEFAULT_MAX_QUEUED_REQUEST_BYTES = 32L * 1024 * 1024;
+  /** The longest timeout a request may carry: longer ones are answered INVALID_ARGUMENT. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   private final HandlerRegistry registry;
   private final Executor executor;
   private final ResponseSink sink;
   private final int maxResponseBytes;
   private final int maxConcurrentHandlers;
+  private final long maxQueuedRequestBytes;
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong requestBytes = new AtomicLong();
   private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
-   * A dispatcher whose responses may be up to just under 4 MiB, gRPC's default limit.
+   * A dispatcher with the default limits.
    *
    * @param registry the handlers to serve
    * @param executor runs handlers; must not run them on the calling thread if they block
    * @param sink where responses go
    */
   public Dispatcher(HandlerRegistry registry, Executor executor, ResponseSink sink) {
-    this(
-        registry,
-        executor,
-        sink,
-        MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES,
-        DEFAULT_MAX_CONCURRENT_HANDLERS);
+    this(newBuilder(registry, executor, sink));
   }
 
-  /**
-   * @param maxResponseBytes the largest serialized response sent; a larger one fails its
-   *     call with RESOURCE_EXHAUSTED instead of breaking the stream
-   * @param maxConcurrentHandlers how many handlers may run at once
-   */
-  public Dispatcher(
-      HandlerRegistry registry,
-      Executor executor,
-      ResponseSink sink,
-      int maxResponseBytes,
-      int maxConcurrentHandlers) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.executor = Objects.requireNonNull(executor, "executor");
-    this.sink = Objects.requireNonNull(sink, "sink");
-    if (maxResponseBytes < 1) {
-      throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + maxResponseBytes);
-    }
-    if (maxConcurrentHandlers < 1) {
-      throw new IllegalArgumentException(
-          "maxConcurrentHandlers must be at least 1, was " + maxConcurrentHandlers);
-    }
-    this.maxResponseBytes = maxResponseBytes;
-    this.maxConcurrentHandlers = maxConcurrentHandlers;
+  private Dispatcher(Builder builder) {
+    this.registry = builder.registry;
+    this.executor = builder.executor;
+    this.sink = builder.sink;
+    this.maxResponseBytes = builder.maxResponseBytes;
+    this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
+    this.maxQueuedRequestBytes = builder.maxQueuedRequestBytes;
+  }
+
+  /** A builder of a dispatcher serving {@code registry} on {@code executor}, answering to {@code sink}. */
+  public static Builder newBuilder(HandlerRegistry registry, Executor executor, ResponseSink sink) {
+    return new Builder(registry, executor, sink);
   }
 
   /** Handles one command from the server: a request or a cancel. */
@@ -151,6 +143,13 @@ public final class Dispatcher {
       reply(id, Status.INVALID_ARGUMENT.withDescription("request " + id + " has no positive timeout"));
       return;
     }
+    if (timeoutNanos > MAX_TIMEOUT.toNanos()) {
+      reply(
+          id,
+          Status.INVALID_ARGUMENT.withDescription(
+              "request " + id + " has a timeout over " + MAX_TIMEOUT.toHours() + " hours"));
+      return;
+    }
     if (running.incrementAndGet() > maxConcurrentHandlers) {
       running.decrementAndGet();
       reply(
@@ -159,6 +158,19 @@ public final class Dispatcher {
               "this client is already running "
                   + maxConcurrentHandlers
                   + " handlers; retry later, or raise its maxConcurrentHandlers"));
+      return;
+    }
+    int bytes = request.getPayload().getValue().size();
+    if (requestBytes.addAndGet(bytes) > maxQueuedRequestBytes) {
+      requestBytes.addAndGet(-bytes);
+      running.decrementAndGet();
+      reply(
+          id,
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "this client already holds "
+                  + maxQueuedRequestBytes
+                  + " bytes of unanswered requests; retry later, or raise its"
+                  + " maxQueuedRequestBytes"));
       return;
     }
     Context.CancellableContext context =
@@ -286,6 +298,7 @@ public final class Dispatcher {
     void release() {
       if (holdsSlot.compareAndSet(true, false)) {
         running.decrementAndGet();
+        requestBytes.addAndGet(-request.getPayload().getValue().size());
       }
     }
 
@@ -328,6 +341,59 @@ public final class Dispatcher {
       // must not run on the timer thread that fires the deadline.
       context.addListener(cancelled -> cancelStage(stage), executor);
       stage.whenComplete((response, failure) -> finish(this, response, failure));
+    }
+  }
+
+  /** Options of a {@link Dispatcher}. */
+  public static final class Builder {
+    private final HandlerRegistry registry;
+    private final Executor executor;
+    private final ResponseSink sink;
+    private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
+    private int maxConcurrentHandlers = DEFAULT_MAX_CONCURRENT_HANDLERS;
+    private long maxQueuedRequestBytes = DEFAULT_MAX_QUEUED_REQUEST_BYTES;
+
+    private Builder(HandlerRegistry registry, Executor executor, ResponseSink sink) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * The largest serialized response sent; a larger one fails its call with
+     * RESOURCE_EXHAUSTED instead of breaking the stream. Just under 4 MiB unless set.
+     */
+    public Builder maxResponseBytes(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + max);
+      }
+      this.maxResponseBytes = max;
+      return this;
+    }
+
+    /** How many handlers may run at once. {@value #DEFAULT_MAX_CONCURRENT_HANDLERS} unless set. */
+    public Builder maxConcurrentHandlers(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
+      }
+      this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * How many bytes of request payloads may be admitted and unanswered at once; a request
+     * beyond is answered RESOURCE_EXHAUSTED at once. 32 MiB unless set.
+     */
+    public Builder maxQueuedRequestBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxQueuedRequestBytes must be at least 1, was " + max);
+      }
+      this.maxQueuedRequestBytes = max;
+      return this;
+    }
+
+    public Dispatcher build() {
+      return new Dispatcher(this);
     }
   }
 }

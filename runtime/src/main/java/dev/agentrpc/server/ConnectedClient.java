@@ -2,6 +2,7 @@ package dev.agentrpc.server;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Parser;
+import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.Response;
 import dev.agentrpc.proto.v1.ServerToClient;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * serializer; everything else is lock-free.
  */
 final class ConnectedClient implements ClientSession {
-  private static final Logger logger = LoggerFactory.getLogger(ConnectedClient.class);
+  private static final RateLimitedLog rateLimited =
+      new RateLimitedLog(LoggerFactory.getLogger(ConnectedClient.class));
 
   private final Clients clients;
   private final String name;
@@ -161,10 +162,12 @@ final class ConnectedClient implements ClientSession {
 
   /** A newer connection took this name: fail pending calls and close this connection. */
   void replace() {
-    logger.warn(
-        "client '{}' connected again while connected; closing its older connection (two agents"
-            + " sharing one name take turns: give each a unique name)",
-        name);
+    rateLimited.warn(
+        "replaced",
+        "client '"
+            + name
+            + "' connected again while connected; closing its older connection (two agents"
+            + " sharing one name take turns: give each a unique name)");
     failAll(
         Status.UNAVAILABLE.withDescription(
             "client '" + name + "' reconnected; calls on its replaced connection were dropped"));

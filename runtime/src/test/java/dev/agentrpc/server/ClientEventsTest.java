@@ -25,7 +25,8 @@ class ClientEventsTest {
   void joinsAndLeavesOfOneNameReachListenersInTheOrderTheyHappened() throws Exception {
     int threads = 4;
     int streamsPerThread = 25;
-    try (Fleet fleet = Fleet.start()) {
+    // Each thread's streams share one connection: allow them all.
+    try (Fleet fleet = Fleet.start(Clients.create(), server -> server.maxStreamsPerConnection(100))) {
       List<String> events = new CopyOnWriteArrayList<>();
       fleet.clients()
           .subscribe(

@@ -1,5 +1,6 @@
 package dev.agentrpc.transport.stream;
 
+import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.ServerToClient;
@@ -15,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,14 @@ import org.slf4j.LoggerFactory;
 final class ServerConnection implements StreamObserver<ClientToServer>, ClientSink {
   private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
+  private static final RateLimitedLog rateLimited = new RateLimitedLog(logger);
+
   private final Clients clients;
   private final ServerCallStreamObserver<ServerToClient> stream;
+  private final StreamAdmission admission;
+  private final Object peer;
+  private final AtomicBoolean awaitingHello = new AtomicBoolean(true);
+  private final AtomicBoolean admitted = new AtomicBoolean(true);
   private final SynchronizationContext serializer =
       new SynchronizationContext(
           (thread, e) -> logger.error("a Connect stream's serialized task threw", e));
@@ -37,9 +45,15 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private boolean streamEnded; // serializer only
 
   ServerConnection(
-      Clients clients, ServerCallStreamObserver<ServerToClient> stream, long helloTimeoutNanos) {
+      Clients clients,
+      ServerCallStreamObserver<ServerToClient> stream,
+      long helloTimeoutNanos,
+      StreamAdmission admission,
+      Object peer) {
     this.clients = clients;
     this.stream = stream;
+    this.admission = admission;
+    this.peer = peer;
     stream.setOnReadyHandler(this::onReady);
     stream.setOnCancelHandler(
         () -> end(Status.CANCELLED.withDescription("the client went away"), false));
@@ -125,6 +139,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   public void close(Status status) {
     closed = true;
     stopHelloTimer();
+    release();
     endStream(status);
   }
 
@@ -137,11 +152,12 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
 
   private void onHello(ClientToServer.Hello hello) {
     stopHelloTimer();
+    helloDone();
     ClientSession joined;
     try {
       joined = Sessions.join(clients, hello, this);
     } catch (StatusException e) {
-      logger.info("refused a client: {}", e.getStatus().getDescription());
+      rateLimited.info("refused", "refused a client: " + e.getStatus().getDescription());
       end(e.getStatus(), true);
       return;
     }
@@ -154,10 +170,12 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
 
   private void violation(String description) {
     ClientSession current = session;
-    logger.warn(
-        "protocol violation by {}: {}",
-        current == null ? "a client that has not said Hello" : "client '" + current.name() + "'",
-        description);
+    rateLimited.warn(
+        "violation",
+        "protocol violation by "
+            + (current == null ? "a client that has not said Hello" : "client '" + current.name() + "'")
+            + ": "
+            + description);
     end(Status.INVALID_ARGUMENT.withDescription(description), true);
   }
 
@@ -168,6 +186,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private void end(Status status, boolean closeStream) {
     closed = true;
     stopHelloTimer();
+    release();
     if (closeStream) {
       serializer.execute(() -> endStream(status));
     }
@@ -186,6 +205,20 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
       stream.onCompleted();
     } else {
       stream.onError(status.asRuntimeException());
+    }
+  }
+
+  private void helloDone() {
+    if (awaitingHello.compareAndSet(true, false)) {
+      admission.helloDone();
+    }
+  }
+
+  /** Gives the stream's places back to the admission limits, once. */
+  private void release() {
+    helloDone();
+    if (admitted.compareAndSet(true, false)) {
+      admission.ended(peer);
     }
   }
 

@@ -108,6 +108,7 @@ public final class StreamClient implements AutoCloseable {
   private final long maxBackoffNanos;
   private final int maxResponseBytes;
   private final int maxConcurrentHandlers;
+  private final long maxQueuedRequestBytes;
   private final List<Consumer<State>> stateListeners;
   private final SerialExecutor stateEvents = new SerialExecutor(CallbackPool.get(), MAX_QUEUED_STATE_EVENTS);
   private final SynchronizationContext sync =
@@ -137,6 +138,7 @@ public final class StreamClient implements AutoCloseable {
     this.name = builder.name;
     this.registry = builder.registry;
     this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
+    this.maxQueuedRequestBytes = builder.maxQueuedRequestBytes;
     this.ownedExecutor =
         builder.executor == null ? newHandlerPool(builder.name, maxConcurrentHandlers) : null;
     this.executor = builder.executor != null ? builder.executor : ownedExecutor;
@@ -225,7 +227,11 @@ public final class StreamClient implements AutoCloseable {
     ClientConnection next =
         new ClientConnection(
             sink ->
-                new Dispatcher(registry, executor, sink, maxResponseBytes, maxConcurrentHandlers),
+                Dispatcher.newBuilder(registry, executor, sink)
+                    .maxResponseBytes(maxResponseBytes)
+                    .maxConcurrentHandlers(maxConcurrentHandlers)
+                    .maxQueuedRequestBytes(maxQueuedRequestBytes)
+                    .build(),
             2L * maxResponseBytes + 4096,
             connectionEvents);
     connection = next;
@@ -389,6 +395,7 @@ public final class StreamClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConcurrentHandlers = Dispatcher.DEFAULT_MAX_CONCURRENT_HANDLERS;
+    private long maxQueuedRequestBytes = Dispatcher.DEFAULT_MAX_QUEUED_REQUEST_BYTES;
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
     private Builder(Channel channel, String name, HandlerRegistry registry) {
@@ -453,6 +460,19 @@ public final class StreamClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
       }
       this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * How many bytes of request payloads this client may hold admitted and unanswered at
+     * once (a controller flooding it with large requests); a request beyond is answered
+     * RESOURCE_EXHAUSTED at once. 32 MiB unless set.
+     */
+    public Builder maxQueuedRequestBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxQueuedRequestBytes must be at least 1, was " + max);
+      }
+      this.maxQueuedRequestBytes = max;
       return this;
     }
 

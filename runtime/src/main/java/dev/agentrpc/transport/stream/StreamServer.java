@@ -1,21 +1,34 @@
 package dev.agentrpc.transport.stream;
 
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.Sessions;
 import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server end of the stream transport: a gRPC service that admits clients dialing in
@@ -35,14 +48,20 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class StreamServer implements BindableService {
+  private static final Logger logger = LoggerFactory.getLogger(StreamServer.class);
+  private static final RateLimitedLog rateLimited = new RateLimitedLog(logger);
+  private static final Context.Key<SocketAddress> PEER = Context.key("agentrpc-peer");
+
   private final Clients clients;
   private final long helloTimeoutNanos;
   private final HealthStatusManager health;
+  private final StreamAdmission admission;
 
   private StreamServer(Builder builder) {
     this.clients = builder.clients;
     this.helloTimeoutNanos = Durations.toNanos(builder.helloTimeout);
     this.health = builder.health;
+    this.admission = new StreamAdmission(builder.maxStreamsPerConnection, builder.maxStreamsAwaitingHello);
   }
 
   /** How often the server pings an agent whose connection carried nothing, by default. */
@@ -86,14 +105,48 @@ public final class StreamServer implements BindableService {
       Sessions.whenClosed(
           clients, () -> health.setStatus(CoordinatorGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING));
     }
-    return CoordinatorGrpc.bindService(
-        new CoordinatorGrpc.AsyncService() {
-          @Override
-          public StreamObserver<ClientToServer> connect(StreamObserver<ServerToClient> responses) {
-            return new ServerConnection(
-                clients, (ServerCallStreamObserver<ServerToClient>) responses, helloTimeoutNanos);
-          }
-        });
+    ServerServiceDefinition service =
+        CoordinatorGrpc.bindService(
+            new CoordinatorGrpc.AsyncService() {
+              @Override
+              public StreamObserver<ClientToServer> connect(StreamObserver<ServerToClient> responses) {
+                return open((ServerCallStreamObserver<ServerToClient>) responses);
+              }
+            });
+    return ServerInterceptors.intercept(service, new PeerInterceptor());
+  }
+
+  private StreamObserver<ClientToServer> open(ServerCallStreamObserver<ServerToClient> responses) {
+    Object peer = PEER.get();
+    Status refused = admission.admit(peer);
+    if (refused != null) {
+      rateLimited.warn("admission", "refused a Connect stream from " + peer + ": " + refused.getDescription());
+      responses.onError(refused.asRuntimeException());
+      return new Ignored();
+    }
+    return new ServerConnection(clients, responses, helloTimeoutNanos, admission, peer);
+  }
+
+  /** Makes the connection's remote address, which identifies it, visible to {@link #open}. */
+  private static final class PeerInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
+    }
+  }
+
+  /** The inbound half of a refused stream. */
+  private static final class Ignored implements StreamObserver<ClientToServer> {
+    @Override
+    public void onNext(ClientToServer value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
   }
 
   /** Options of a {@link StreamServer}. */
@@ -101,6 +154,8 @@ public final class StreamServer implements BindableService {
     private final Clients clients;
     private Duration helloTimeout = Duration.ofSeconds(10);
     private HealthStatusManager health;
+    private int maxStreamsPerConnection = 4;
+    private int maxStreamsAwaitingHello = 1024;
 
     private Builder(Clients clients) {
       this.clients = Objects.requireNonNull(clients, "clients");
@@ -115,6 +170,30 @@ public final class StreamServer implements BindableService {
         throw new IllegalArgumentException("helloTimeout must be positive, was " + timeout);
       }
       this.helloTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How many Connect streams one connection (one remote address) may have open at once;
+     * a stream beyond is refused with RESOURCE_EXHAUSTED. An agent needs one. 4 unless set.
+     */
+    public Builder maxStreamsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxStreamsPerConnection must be at least 1, was " + max);
+      }
+      this.maxStreamsPerConnection = max;
+      return this;
+    }
+
+    /**
+     * How many Connect streams may be open without having said Hello yet, over all
+     * connections; a stream beyond is refused with RESOURCE_EXHAUSTED. 1024 unless set.
+     */
+    public Builder maxStreamsAwaitingHello(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxStreamsAwaitingHello must be at least 1, was " + max);
+      }
+      this.maxStreamsAwaitingHello = max;
       return this;
     }
 

@@ -1,0 +1,71 @@
+package dev.agentrpc.transport.stream;
+
+import io.grpc.Status;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's limits on Connect streams before a client joins: streams per connection
+ * (an agent needs one) and streams still waiting for their Hello.
+ */
+final class StreamAdmission {
+  private final int maxStreamsPerConnection;
+  private final int maxAwaitingHello;
+  private final ConcurrentHashMap<Object, Integer> streamsByConnection = new ConcurrentHashMap<>();
+  private final AtomicInteger awaitingHello = new AtomicInteger();
+
+  StreamAdmission(int maxStreamsPerConnection, int maxAwaitingHello) {
+    this.maxStreamsPerConnection = maxStreamsPerConnection;
+    this.maxAwaitingHello = maxAwaitingHello;
+  }
+
+  /**
+   * Admits a new stream on {@code connection} (its remote address; null if unknown): null if
+   * admitted, else the status to refuse it with. An admitted stream is later given back with
+   * {@link #helloDone} once and {@link #ended} once.
+   */
+  Status admit(Object connection) {
+    if (awaitingHello.incrementAndGet() > maxAwaitingHello) {
+      awaitingHello.decrementAndGet();
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          maxAwaitingHello
+              + " Connect streams already wait for their Hello; retry later"
+              + " (StreamServer.Builder.maxStreamsAwaitingHello)");
+    }
+    if (connection == null) {
+      return null;
+    }
+    boolean[] admitted = {false};
+    streamsByConnection.compute(
+        connection,
+        (key, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= maxStreamsPerConnection) {
+            return count;
+          }
+          admitted[0] = true;
+          return now + 1;
+        });
+    if (!admitted[0]) {
+      awaitingHello.decrementAndGet();
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          "this connection already has "
+              + maxStreamsPerConnection
+              + " Connect streams open; an agent needs one"
+              + " (StreamServer.Builder.maxStreamsPerConnection)");
+    }
+    return null;
+  }
+
+  /** The stream said Hello, or ended without. */
+  void helloDone() {
+    awaitingHello.decrementAndGet();
+  }
+
+  /** The stream on {@code connection} ended. */
+  void ended(Object connection) {
+    if (connection != null) {
+      streamsByConnection.computeIfPresent(connection, (key, count) -> count <= 1 ? null : count - 1);
+    }
+  }
+}

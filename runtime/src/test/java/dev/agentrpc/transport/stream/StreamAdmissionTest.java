@@ -1,0 +1,58 @@
+package dev.agentrpc.transport.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.testing.Fleet;
+import dev.agentrpc.testing.RawStream;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Limits on Connect streams before and around Hello, each answered RESOURCE_EXHAUSTED. */
+@Timeout(60)
+class StreamAdmissionTest {
+  @Test
+  void oneConnectionCannotOpenMoreThanItsStreams() throws Exception {
+    try (Fleet fleet = Fleet.start()) {
+      ManagedChannel oneConnection = fleet.channel();
+      List<RawStream> streams = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        streams.add(new RawStream(oneConnection).hello("agent-" + i));
+        fleet.awaitJoin("agent-" + i);
+      }
+
+      RawStream fifth = new RawStream(oneConnection).hello("agent-4");
+
+      Status refused = fifth.awaitClose();
+      assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(refused.getDescription()).contains("already has 4 Connect streams");
+      assertThat(fleet.clients().names()).hasSize(4);
+      streams.get(0).cancel();
+      fleet.awaitLeave("agent-0");
+      new RawStream(oneConnection).hello("agent-5");
+      fleet.awaitJoin("agent-5");
+    }
+  }
+
+  @Test
+  void streamsWaitingForTheirHelloAreBounded() throws Exception {
+    try (Fleet fleet =
+        Fleet.start(Clients.create(), server -> server.maxStreamsAwaitingHello(2))) {
+      ManagedChannel oneConnection = fleet.channel();
+      RawStream first = new RawStream(oneConnection); // open, silent
+      RawStream second = new RawStream(oneConnection);
+
+      RawStream third = new RawStream(oneConnection);
+
+      Status refused = third.awaitClose();
+      assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(refused.getDescription()).contains("already wait for their Hello");
+      assertThat(first.isOpen()).isTrue();
+      assertThat(second.isOpen()).isTrue();
+    }
+  }
+}
