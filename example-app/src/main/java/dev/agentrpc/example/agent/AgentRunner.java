@@ -103,7 +103,8 @@ public final class AgentRunner implements AutoCloseable {
       AgentFunctionsHandlers.register(registry, agent);
       ManagedChannel channel;
       try {
-        channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        // Keepalive finds a dead controller within 15 s, and the agent redials.
+        channel = StreamClient.configure(NettyChannelBuilder.forTarget(target)).usePlaintext().build();
       } catch (RuntimeException e) {
         agent.close();
         throw new IllegalArgumentException("cannot dial '" + target + "': " + e.getMessage(), e);
