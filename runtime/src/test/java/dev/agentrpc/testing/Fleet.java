@@ -168,6 +168,17 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /** Waits until no client named {@code name} is connected, polling a bounded time. */
+  public void awaitNotConnected(String name) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (clients.isConnected(name)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("'" + name + "' still connected after " + WAIT);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
   public void awaitLeave(String name) {
     awaitEvent(leaves, name, "leave");
   }

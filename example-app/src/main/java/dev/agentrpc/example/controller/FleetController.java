@@ -37,10 +37,8 @@ public final class FleetController implements AutoCloseable {
   public static FleetController start(String host, int port, Duration callTimeout) throws IOException {
     Clients clients = Clients.create();
     Server server =
-        // Keepalive finds dead agents within 15 s; StreamServer runs no user code on its
-        // callbacks, so it is served without a thread hop.
+        // Keepalive finds dead agents within 15 s; the Connect stream runs without a thread hop.
         StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
-            .directExecutor()
             .addService(StreamServer.newBuilder(clients).build())
             .build();
     try {

@@ -13,6 +13,7 @@ import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -26,6 +27,7 @@ import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +36,14 @@ import org.slf4j.LoggerFactory;
  * The server end of the stream transport: a gRPC service that admits clients dialing in
  * over {@code agentrpc.v1.Coordinator/Connect} into {@link Clients}.
  *
- * <p>Add it to any gRPC {@link io.grpc.Server}. Its callbacks never block and run no user
- * code (callers' futures complete on {@link Clients}' callback executor), so serve it on
- * {@code directExecutor()}: one stream carries every call to an agent, and a thread hand-off
- * per message caps a stream near 10k messages/s.
+ * <p>Add it to any gRPC {@link io.grpc.Server}, best one set up with {@link #configure}: its
+ * callbacks never block and run no user code (callers' futures complete on {@link Clients}'
+ * callback executor), so it is served without a thread hop. One stream carries every call
+ * to an agent, and a thread hand-off per message caps a stream near 10k messages/s.
  *
  * <pre>{@code
  * Clients clients = Clients.create();
- * Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
- *     .directExecutor()
+ * Server server = StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
  *     .addService(StreamServer.newBuilder(clients).build())
  *     .build().start();
  * }</pre>
@@ -70,15 +71,22 @@ public final class StreamServer implements BindableService {
   public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * Applies the stream transport's recommended settings to a gRPC server builder: it pings
-   * an agent whose connection was idle for {@link #KEEPALIVE_TIME} and closes the
-   * connection when no answer comes within {@link #KEEPALIVE_TIMEOUT} (so a dead agent is
-   * noticed within 15 s, and its pending calls fail UNAVAILABLE), and it permits the
-   * agents' own pings ({@link StreamClient#configure}).
+   * Applies the stream transport's recommended settings to a gRPC server builder:
+   *
+   * <ul>
+   *   <li>the Connect stream is served without a thread hop per message (its callbacks never
+   *       block and run no user code), while the server's other services keep the server's
+   *       executor. This sets the builder's {@code callExecutor}; setting it again after
+   *       this call replaces it;
+   *   <li>keepalive: the server pings an agent whose connection was idle for {@link
+   *       #KEEPALIVE_TIME} and closes the connection when no answer comes within {@link
+   *       #KEEPALIVE_TIMEOUT}, so a dead agent is noticed within 15 s and its pending calls
+   *       fail UNAVAILABLE; and it permits the agents' own pings ({@link
+   *       StreamClient#configure}).
+   * </ul>
    *
    * <pre>{@code
    * Server server = StreamServer.configure(NettyServerBuilder.forPort(7000))
-   *     .directExecutor()
    *     .addService(StreamServer.newBuilder(clients).build())
    *     .build().start();
    * }</pre>
@@ -87,10 +95,23 @@ public final class StreamServer implements BindableService {
    */
   public static <T extends ServerBuilder<T>> T configure(T builder) {
     return builder
+        .callExecutor(new DirectForConnect())
         .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
         .permitKeepAliveTime(StreamClient.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
         .permitKeepAliveWithoutCalls(true);
+  }
+
+  /** Serves the Connect stream on the transport's thread; other calls as the server would. */
+  private static final class DirectForConnect implements ServerCallExecutorSupplier {
+    private static final Executor DIRECT = Runnable::run;
+
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      return CoordinatorGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+          ? DIRECT
+          : null;
+    }
   }
 
   /** A builder of the service admitting clients into {@code clients}. */

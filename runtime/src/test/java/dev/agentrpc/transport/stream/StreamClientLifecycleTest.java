@@ -53,7 +53,7 @@ class StreamClientLifecycleTest {
       // A stream left open would keep the channel from terminating.
       channel.shutdown();
       assertThat(channel.awaitTermination(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-      assertThat(fleet.clients().isConnected("a")).isFalse();
+      fleet.awaitNotConnected("a");
     }
   }
 

@@ -1,0 +1,72 @@
+package dev.agentrpc.transport.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
+import dev.agentrpc.server.Calls;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.testing.Fleet;
+import dev.agentrpc.testing.TestAgent;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** StreamServer.configure serves the Connect stream without a hop, on an otherwise default server. */
+@Timeout(60)
+class StreamServerConfigureTest {
+  @Test
+  void theConnectStreamRunsOnTheTransportThreadNotOnTheServersExecutor() throws Exception {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    ServerInterceptor recordThreads =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+              @Override
+              public void onMessage(Q message) {
+                threads.add(Thread.currentThread().getName());
+                super.onMessage(message);
+              }
+            };
+          }
+        };
+    Clients clients = Clients.create();
+    Server server =
+        StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+            .addService(ServerInterceptors.intercept(StreamServer.newBuilder(clients).build(), recordThreads))
+            .build()
+            .start();
+    ManagedChannel channel =
+        StreamClient.configure(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()))
+            .usePlaintext()
+            .build();
+    try (StreamClient agent = StreamClient.newBuilder(channel, "a", new TestAgent("a").registry()).start()) {
+      clients.awaitConnected(Set.of("a"), Fleet.WAIT);
+
+      StringValue reply =
+          Calls.await(clients.call("a", StringValue.of("x"), StringValue.parser(), Duration.ofSeconds(10)));
+
+      assertThat(reply.getValue()).isEqualTo("a:x");
+      assertThat(threads).isNotEmpty().noneMatch(name -> name.startsWith("grpc-default-executor"));
+    } finally {
+      channel.shutdownNow();
+      clients.close();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
