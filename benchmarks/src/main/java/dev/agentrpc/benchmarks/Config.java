@@ -6,10 +6,12 @@ import java.util.Locale;
  * The executor configuration of every contender, the same on all of them in one benchmark.
  *
  * <ul>
- *   <li>{@code default}: what a user gets without asking. gRPC servers and channels run
- *       their callbacks on grpc's shared cached thread pool (a hand-off per message); the
- *       agent runs handlers on its own bounded pool and callers' futures complete on the
- *       shared callback pool ({@code StreamClient}'s and {@code Clients}' defaults).
+ *   <li>{@code default}: what a user gets with the README's set-up and nothing else. The
+ *       plain gRPC anchors run their callbacks on grpc's shared cached thread pool (a
+ *       hand-off per message); the controller serves the Connect stream without a hop
+ *       ({@code StreamServer.configure}), the agent runs handlers on its own bounded pool and
+ *       callers' futures complete on the shared callback pool ({@code StreamClient}'s and
+ *       {@code Clients}' defaults): two hand-offs per call.
  *   <li>{@code tuned}: {@code directExecutor()} on every gRPC server and channel, the agent
  *       runs its (non-blocking) handler on the transport thread ({@code
  *       StreamClient.Builder.executor(Runnable::run)}), and callers' futures complete there

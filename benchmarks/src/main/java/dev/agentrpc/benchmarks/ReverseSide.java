@@ -36,7 +36,9 @@ public final class ReverseSide implements AutoCloseable {
     clients =
         config.direct() ? Clients.newBuilder().callbackExecutor(Runnable::run).build() : Clients.create();
     proxy = EchoAgentProxy.of(clients).withTimeout(Echo.TIMEOUT);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    // Both configurations start from the README's set-up (StreamServer.configure).
+    NettyServerBuilder builder =
+        StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)));
     if (config.direct()) {
       builder.directExecutor();
     }
@@ -50,7 +52,8 @@ public final class ReverseSide implements AutoCloseable {
       HandlerRegistry registry = registry();
       for (int i = 0; i < agentCount; i++) {
         NettyChannelBuilder channel =
-            NettyChannelBuilder.forAddress("127.0.0.1", side.server.getPort()).usePlaintext();
+            StreamClient.configure(NettyChannelBuilder.forAddress("127.0.0.1", side.server.getPort()))
+                .usePlaintext();
         if (config.direct()) {
           channel.directExecutor();
         }
