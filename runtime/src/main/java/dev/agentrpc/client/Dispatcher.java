@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.MessageLimits;
+import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.internal.WireStatus;
 import dev.agentrpc.proto.v1.Request;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
   private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+  private static final RateLimitedLog rateLimited = new RateLimitedLog(logger);
 
   /** How many handlers run at once unless set otherwise. */
   public static final int DEFAULT_MAX_CONCURRENT_HANDLERS = 128;
@@ -152,6 +154,7 @@ public final class Dispatcher {
     }
     if (running.incrementAndGet() > maxConcurrentHandlers) {
       running.decrementAndGet();
+      rateLimited.warn("handlers", "refusing requests: " + maxConcurrentHandlers + " handlers already run");
       reply(
           id,
           Status.RESOURCE_EXHAUSTED.withDescription(
@@ -164,6 +167,8 @@ public final class Dispatcher {
     if (requestBytes.addAndGet(bytes) > maxQueuedRequestBytes) {
       requestBytes.addAndGet(-bytes);
       running.decrementAndGet();
+      rateLimited.warn(
+          "bytes", "refusing requests: " + maxQueuedRequestBytes + " bytes of requests already wait");
       reply(
           id,
           Status.RESOURCE_EXHAUSTED.withDescription(
