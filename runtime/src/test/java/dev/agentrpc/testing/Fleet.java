@@ -8,6 +8,7 @@ import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.BindableService;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -127,6 +129,31 @@ public final class Fleet implements AutoCloseable {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     channels.add(channel);
+    return channel;
+  }
+
+  /**
+   * A channel whose connection is up, so that calls started on it reach the server in the
+   * order they were started (a channel still connecting may start its buffered calls in
+   * any order).
+   */
+  public ManagedChannel readyChannel() {
+    ManagedChannel channel = channel();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    ConnectivityState state;
+    while ((state = channel.getState(true)) != ConnectivityState.READY) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("channel not READY within " + WAIT + ", " + state);
+      }
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      try {
+        changed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
     return channel;
   }
 

