@@ -133,11 +133,7 @@ public final class Dispatcher {
     if (handler == null) {
       reply(
           id,
-          Status.UNIMPLEMENTED.withDescription(
-              "this client has no handler for "
-                  + typeName(request)
-                  + "; it serves "
-                  + registry.requestTypes()));
+          Status.UNIMPLEMENTED.withDescription("this client has no handler for " + typeName(request)));
       return;
     }
     long timeoutNanos = Durations.toNanos(request.getTimeout());

@@ -21,9 +21,10 @@ public abstract class ClientsAccess {
     instance = access;
   }
 
-  public static ClientSession join(Clients clients, ClientToServer.Hello hello, ClientSink sink)
+  public static ClientSession join(
+      Clients clients, ClientToServer.Hello hello, String identity, ClientSink sink)
       throws StatusException {
-    return instance.doJoin(clients, hello, sink);
+    return instance.doJoin(clients, hello, identity, sink);
   }
 
   public static void whenClosed(Clients clients, Runnable task) {
@@ -31,7 +32,8 @@ public abstract class ClientsAccess {
   }
 
   protected abstract ClientSession doJoin(
-      Clients clients, ClientToServer.Hello hello, ClientSink sink) throws StatusException;
+      Clients clients, ClientToServer.Hello hello, String identity, ClientSink sink)
+      throws StatusException;
 
   protected abstract void doWhenClosed(Clients clients, Runnable task);
 }

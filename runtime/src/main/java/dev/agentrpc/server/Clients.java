@@ -65,9 +65,10 @@ public final class Clients implements AutoCloseable {
     ClientsAccess.install(
         new ClientsAccess() {
           @Override
-          protected ClientSession doJoin(Clients clients, ClientToServer.Hello hello, ClientSink sink)
+          protected ClientSession doJoin(
+              Clients clients, ClientToServer.Hello hello, String identity, ClientSink sink)
               throws StatusException {
-            return clients.join(hello, sink);
+            return clients.join(hello, identity, sink);
           }
 
           @Override
@@ -122,6 +123,16 @@ public final class Clients implements AutoCloseable {
   /** The names of the clients connected now, sorted. */
   public Set<String> names() {
     return Collections.unmodifiableSet(new TreeSet<>(sessions.keySet()));
+  }
+
+  /**
+   * The identity the client named {@code name} joined as (what the transport's join policy
+   * verified: a certificate's SPIFFE ID, a token's fingerprint, or the name itself when names
+   * are not verified); null if no such client is connected.
+   */
+  public String identity(String name) {
+    ConnectedClient session = sessions.get(Objects.requireNonNull(name, "name"));
+    return session == null ? null : session.identity();
   }
 
   /** Whether a client named {@code name} is connected now. */
@@ -333,7 +344,8 @@ public final class Clients implements AutoCloseable {
     }
   }
 
-  private ClientSession join(ClientToServer.Hello hello, ClientSink sink) throws StatusException {
+  private ClientSession join(ClientToServer.Hello hello, String identity, ClientSink sink)
+      throws StatusException {
     String problem = ClientNames.problem(hello.getName());
     if (problem != null) {
       throw Status.INVALID_ARGUMENT.withDescription(problem).asException();
@@ -344,12 +356,17 @@ public final class Clients implements AutoCloseable {
     String name = hello.getName();
     ConnectedClient joined =
         new ConnectedClient(
-            this, name, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
+            this, name, identity, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
     ConnectedClient[] replaced = new ConnectedClient[1];
+    ConnectedClient[] kept = new ConnectedClient[1];
     // Events are queued inside compute so that, for one name, their order is the map's.
     sessions.compute(
         name,
         (key, old) -> {
+          if (old != null && !old.identity().equals(identity)) {
+            kept[0] = old; // a foreign Hello never disturbs the connection that holds the name
+            return old;
+          }
           replaced[0] = old;
           if (old != null) {
             queueEvent(key, false);
@@ -358,6 +375,12 @@ public final class Clients implements AutoCloseable {
           return joined;
         });
     flushEvents();
+    if (kept[0] != null) {
+      throw Status.PERMISSION_DENIED
+          .withDescription(
+              "client '" + name + "' is connected with another identity; only it may replace itself")
+          .asException();
+    }
     if (replaced[0] != null) {
       replaced[0].replace();
     }

@@ -29,6 +29,7 @@ final class ConnectedClient implements ClientSession {
 
   private final Clients clients;
   private final String name;
+  private final String identity;
   private final ClientSink sink;
   private final Executor serializer;
   private final int maxInFlight;
@@ -43,9 +44,16 @@ final class ConnectedClient implements ClientSession {
   private boolean sinkClosed; // serializer only
 
   ConnectedClient(
-      Clients clients, String name, long firstId, ClientSink sink, int maxInFlight, long maxQueuedBytes) {
+      Clients clients,
+      String name,
+      String identity,
+      long firstId,
+      ClientSink sink,
+      int maxInFlight,
+      long maxQueuedBytes) {
     this.clients = clients;
     this.name = name;
+    this.identity = identity;
     this.sink = sink;
     this.serializer = sink.serializer();
     this.maxInFlight = maxInFlight;
@@ -56,6 +64,10 @@ final class ConnectedClient implements ClientSession {
   @Override
   public String name() {
     return name;
+  }
+
+  String identity() {
+    return identity;
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import dev.agentrpc.proto.v1.ServerToClient;
 import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.BlockingQueue;
@@ -21,6 +23,16 @@ public final class RawStream implements StreamObserver<ServerToClient> {
 
   public RawStream(Channel channel) {
     this.out = CoordinatorGrpc.newStub(channel).connect(this);
+  }
+
+  /** A stream whose request headers carry {@code key: value}. */
+  public RawStream(Channel channel, Metadata.Key<String> key, String value) {
+    Metadata headers = new Metadata();
+    headers.put(key, value);
+    this.out =
+        CoordinatorGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .connect(this);
   }
 
   public RawStream hello(String name) {

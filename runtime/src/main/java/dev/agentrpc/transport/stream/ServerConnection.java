@@ -1,5 +1,6 @@
 package dev.agentrpc.transport.stream;
 
+import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.ClientToServer;
@@ -7,6 +8,8 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.ClientSession;
 import dev.agentrpc.server.spi.ClientSink;
+import dev.agentrpc.server.identity.JoinDecision;
+import dev.agentrpc.server.identity.JoinPolicy;
 import dev.agentrpc.server.spi.Sessions;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -33,7 +36,8 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private final Clients clients;
   private final ServerCallStreamObserver<ServerToClient> stream;
   private final StreamAdmission admission;
-  private final Object peer;
+  private final JoinPolicy joinPolicy;
+  private final StreamServer.Peer peer;
   private final AtomicBoolean awaitingHello = new AtomicBoolean(true);
   private final AtomicBoolean admitted = new AtomicBoolean(true);
   private final SynchronizationContext serializer =
@@ -49,10 +53,12 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
       ServerCallStreamObserver<ServerToClient> stream,
       long helloTimeoutNanos,
       StreamAdmission admission,
-      Object peer) {
+      JoinPolicy joinPolicy,
+      StreamServer.Peer peer) {
     this.clients = clients;
     this.stream = stream;
     this.admission = admission;
+    this.joinPolicy = joinPolicy;
     this.peer = peer;
     stream.setOnReadyHandler(this::onReady);
     stream.setOnCancelHandler(
@@ -153,9 +159,35 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private void onHello(ClientToServer.Hello hello) {
     stopHelloTimer();
     helloDone();
+    String problem = ClientNames.problem(hello.getName());
+    if (problem != null) {
+      violation(problem);
+      return;
+    }
+    JoinDecision decision;
+    try {
+      decision = joinPolicy.decide(peer.joinRequest(hello.getName()));
+    } catch (RuntimeException e) {
+      logger.error("the join policy {} threw", joinPolicy, e);
+      decision = JoinDecision.deny(Status.INTERNAL.withDescription("the server's join policy failed"));
+    }
+    if (!decision.isAdmitted()) {
+      rateLimited.warn(
+          "denied",
+          "denied client '"
+              + hello.getName()
+              + "' from "
+              + peer.address
+              + ": "
+              + decision.denial().getCode()
+              + " "
+              + decision.denial().getDescription());
+      end(decision.denial(), true);
+      return;
+    }
     ClientSession joined;
     try {
-      joined = Sessions.join(clients, hello, this);
+      joined = Sessions.join(clients, hello, decision.identity(), this);
     } catch (StatusException e) {
       rateLimited.info("refused", "refused a client: " + e.getStatus().getDescription());
       end(e.getStatus(), true);
@@ -218,7 +250,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private void release() {
     helloDone();
     if (admitted.compareAndSet(true, false)) {
-      admission.ended(peer);
+      admission.ended(peer.address);
     }
   }
 

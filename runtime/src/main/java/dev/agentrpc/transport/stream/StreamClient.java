@@ -127,6 +127,7 @@ public final class StreamClient implements AutoCloseable {
       };
   private volatile State state = State.CONNECTING;
   private volatile Status closeReason;
+  private volatile Status lastEnd;
   private volatile boolean closing;
   private ClientConnection connection; // sync only
   private SynchronizationContext.ScheduledHandle redial; // sync only
@@ -134,7 +135,8 @@ public final class StreamClient implements AutoCloseable {
   private StreamClient(Builder builder) {
     this.channel = builder.channel;
     // Stream callbacks run on the transport thread: only handler work goes to the executor.
-    this.stub = CoordinatorGrpc.newStub(builder.channel).withExecutor(Runnable::run);
+    CoordinatorGrpc.CoordinatorStub base = CoordinatorGrpc.newStub(builder.channel).withExecutor(Runnable::run);
+    this.stub = builder.bearerToken == null ? base : base.withCallCredentials(new BearerToken(builder.bearerToken));
     this.name = builder.name;
     this.registry = builder.registry;
     this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
@@ -174,6 +176,14 @@ public final class StreamClient implements AutoCloseable {
    */
   public Status closeReason() {
     return closeReason;
+  }
+
+  /**
+   * How the last stream ended (e.g. UNAVAILABLE with the connection's failure, or the status
+   * the server refused it with, such as UNAUTHENTICATED); null before any ended.
+   */
+  public Status lastEnd() {
+    return lastEnd;
   }
 
   /**
@@ -279,6 +289,7 @@ public final class StreamClient implements AutoCloseable {
     if (connection != ended || state == State.CLOSED) {
       return;
     }
+    lastEnd = status;
     connection = null;
     if (closing || channelShutDown()) {
       return;
@@ -395,6 +406,7 @@ public final class StreamClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConcurrentHandlers = Dispatcher.DEFAULT_MAX_CONCURRENT_HANDLERS;
+    private String bearerToken;
     private long maxQueuedRequestBytes = Dispatcher.DEFAULT_MAX_QUEUED_REQUEST_BYTES;
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
@@ -460,6 +472,20 @@ public final class StreamClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
       }
       this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * Sends {@code token} as {@code authorization: Bearer <token>} on every stream, for a
+     * controller whose join policy checks tokens ({@code JoinPolicies.bearerTokens}). Use it
+     * with TLS: without, the token crosses the network readable (a WARN says so once).
+     */
+    public Builder bearerToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("a bearer token is 1 or more printable ASCII characters");
+      }
+      this.bearerToken = token;
       return this;
     }
 

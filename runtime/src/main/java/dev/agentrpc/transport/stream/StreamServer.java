@@ -6,6 +6,9 @@ import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.identity.JoinPolicies;
+import dev.agentrpc.server.identity.JoinPolicy;
+import dev.agentrpc.server.identity.JoinRequest;
 import dev.agentrpc.server.spi.Sessions;
 import io.grpc.BindableService;
 import io.grpc.Context;
@@ -28,6 +31,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLSession;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,18 +55,26 @@ import org.slf4j.LoggerFactory;
 public final class StreamServer implements BindableService {
   private static final Logger logger = LoggerFactory.getLogger(StreamServer.class);
   private static final RateLimitedLog rateLimited = new RateLimitedLog(logger);
-  private static final Context.Key<SocketAddress> PEER = Context.key("agentrpc-peer");
+  private static final Context.Key<Peer> PEER = Context.key("agentrpc-peer");
 
   private final Clients clients;
   private final long helloTimeoutNanos;
   private final HealthStatusManager health;
   private final StreamAdmission admission;
+  private final JoinPolicy joinPolicy;
 
   private StreamServer(Builder builder) {
     this.clients = builder.clients;
     this.helloTimeoutNanos = Durations.toNanos(builder.helloTimeout);
     this.health = builder.health;
     this.admission = new StreamAdmission(builder.maxStreamsPerConnection, builder.maxStreamsAwaitingHello);
+    this.joinPolicy = builder.joinPolicy;
+    if (JoinPolicies.isAnyName(joinPolicy)) {
+      logger.warn(
+          "agents' names are self-asserted: anyone who can reach this server can join as, and"
+              + " replace, any agent. Set StreamServer.Builder.joinPolicy (mTLS certificate"
+              + " names, bearer tokens) unless the network is trusted; see SECURITY.md");
+    }
   }
 
   /** How often the server pings an agent whose connection carried nothing, by default. */
@@ -138,22 +150,44 @@ public final class StreamServer implements BindableService {
   }
 
   private StreamObserver<ClientToServer> open(ServerCallStreamObserver<ServerToClient> responses) {
-    Object peer = PEER.get();
-    Status refused = admission.admit(peer);
+    Peer peer = PEER.get();
+    Status refused = admission.admit(peer.address);
     if (refused != null) {
-      rateLimited.warn("admission", "refused a Connect stream from " + peer + ": " + refused.getDescription());
+      rateLimited.warn(
+          "admission", "refused a Connect stream from " + peer.address + ": " + refused.getDescription());
       responses.onError(refused.asRuntimeException());
       return new Ignored();
     }
-    return new ServerConnection(clients, responses, helloTimeoutNanos, admission, peer);
+    return new ServerConnection(clients, responses, helloTimeoutNanos, admission, joinPolicy, peer);
   }
 
-  /** Makes the connection's remote address, which identifies it, visible to {@link #open}. */
+  /** What the transport knows of the client of one stream, for admission and the join policy. */
+  static final class Peer {
+    final SocketAddress address;
+    final SSLSession sslSession;
+    final Metadata headers;
+
+    Peer(SocketAddress address, SSLSession sslSession, Metadata headers) {
+      this.address = address;
+      this.sslSession = sslSession;
+      this.headers = headers;
+    }
+
+    JoinRequest joinRequest(String name) {
+      return new JoinRequest(name, address, sslSession, headers);
+    }
+  }
+
+  /** Makes the stream's peer visible to {@link #open}. */
   private static final class PeerInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-      SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      Peer peer =
+          new Peer(
+              call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+              call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
+              headers);
       return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
     }
   }
@@ -177,6 +211,7 @@ public final class StreamServer implements BindableService {
     private HealthStatusManager health;
     private int maxStreamsPerConnection = 4;
     private int maxStreamsAwaitingHello = 1024;
+    private JoinPolicy joinPolicy = JoinPolicies.anyName();
 
     private Builder(Clients clients) {
       this.clients = Objects.requireNonNull(clients, "clients");
@@ -191,6 +226,16 @@ public final class StreamServer implements BindableService {
         throw new IllegalArgumentException("helloTimeout must be positive, was " + timeout);
       }
       this.helloTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Who may join, and as which identity: {@link JoinPolicies#certificateNames()} (mTLS),
+     * {@link JoinPolicies#bearerTokens}, or your own. {@link JoinPolicies#anyName()} unless
+     * set, which trusts every name a client says and logs a WARN when the service is built.
+     */
+    public Builder joinPolicy(JoinPolicy policy) {
+      this.joinPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
