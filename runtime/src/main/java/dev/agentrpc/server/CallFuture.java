@@ -1,6 +1,8 @@
 package dev.agentrpc.server;
 
 import io.grpc.Metadata;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CancellationException;
@@ -10,8 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,9 +27,22 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   /** How long past its deadline a waiting caller waits before deciding the outcome itself. */
   private static final long AWAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  private static final VarHandle DELIVERY;
+  private static final VarHandle WAITER;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DELIVERY = lookup.findVarHandle(CallFuture.class, "delivery", int.class);
+      WAITER = lookup.findVarHandle(CallFuture.class, "waiter", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Executor executor;
-  private final AtomicInteger delivery = new AtomicInteger(UNDECIDED);
-  private final AtomicReference<Thread> waiter = new AtomicReference<>();
+  private volatile int delivery = UNDECIDED; // UNDECIDED -> AWAITED or DECIDED, once
+  private volatile Thread waiter; // the one thread waiting in awaitOutcome, if any
   private volatile Object outcome; // a T, or a Failure
 
   CallFuture(Executor executor) {
@@ -92,14 +105,14 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
 
   private void settle(Object result) {
     outcome = result;
-    if (delivery.compareAndSet(UNDECIDED, DECIDED)) {
+    if (DELIVERY.compareAndSet(this, UNDECIDED, DECIDED)) {
       try {
         executor.execute(this::deliver);
       } catch (RejectedExecutionException e) {
         deliver(); // the executor is shut down: complete here rather than never
       }
     } else {
-      LockSupport.unpark(waiter.get());
+      LockSupport.unpark(waiter);
     }
   }
 
@@ -129,10 +142,10 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   @SuppressWarnings("unchecked")
   final T awaitOutcome() throws InterruptedException {
     Thread me = Thread.currentThread();
-    if (!waiter.compareAndSet(null, me)) {
+    if (!WAITER.compareAndSet(this, null, me)) {
       return awaitCompletion(); // another thread waits already: rare
     }
-    if (delivery.compareAndSet(UNDECIDED, AWAITED)) {
+    if (DELIVERY.compareAndSet(this, UNDECIDED, AWAITED)) {
       parkUntilSettled();
       if (outcome != null) {
         deliver();
@@ -189,7 +202,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   }
 
   private void completedByCaller() {
-    Thread thread = waiter.get();
+    Thread thread = waiter;
     if (thread != null) {
       LockSupport.unpark(thread); // a thread waiting in awaitOutcome stops
     }
@@ -199,14 +212,14 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   /** Fails the future at once, on this thread, before anyone could attach a stage. */
   final void failNow(Status status) {
     outcome = new Failure(status, null);
-    delivery.set(DECIDED);
+    delivery = DECIDED;
     super.completeExceptionally(status.asRuntimeException());
   }
 
   /** Completes the future at once, on this thread, before anyone could attach a stage. */
   final void completeNow(T value) {
     outcome = value;
-    delivery.set(DECIDED);
+    delivery = DECIDED;
     super.complete(value);
   }
 
