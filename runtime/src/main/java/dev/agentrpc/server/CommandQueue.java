@@ -29,10 +29,13 @@ final class CommandQueue {
   /** Queues {@code call}'s request; false if that would pass the byte cap. */
   boolean offer(PendingCall<?> call) {
     int bytes = call.bytes();
-    if (queuedBytes.addAndGet(bytes) > maxBytes) {
-      queuedBytes.addAndGet(-bytes);
-      return false;
-    }
+    long queued;
+    do {
+      queued = queuedBytes.get();
+      if (queued + bytes > maxBytes) {
+        return false; // the count never passes the cap, not even for a moment
+      }
+    } while (!queuedBytes.compareAndSet(queued, queued + bytes));
     entries.add(call);
     return true;
   }
