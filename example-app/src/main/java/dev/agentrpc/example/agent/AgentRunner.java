@@ -2,8 +2,10 @@ package dev.agentrpc.example.agent;
 
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.example.AgentFunctionsHandlers;
+import dev.agentrpc.example.security.AgentSecurity;
 import dev.agentrpc.transport.stream.StreamClient;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,11 +20,13 @@ public final class AgentRunner implements AutoCloseable {
   private final FleetAgent agent;
   private final ManagedChannel channel;
   private final StreamClient client;
+  private final AgentSecurity security;
 
-  private AgentRunner(FleetAgent agent, ManagedChannel channel, StreamClient client) {
+  private AgentRunner(FleetAgent agent, ManagedChannel channel, StreamClient client, AgentSecurity security) {
     this.agent = agent;
     this.channel = channel;
     this.client = client;
+    this.security = security;
   }
 
   /**
@@ -43,6 +47,14 @@ public final class AgentRunner implements AutoCloseable {
     return client.state();
   }
 
+  /**
+   * How the last stream to the controller ended (e.g. refused with PERMISSION_DENIED, or a
+   * TLS failure); null before any ended.
+   */
+  public Status lastEnd() {
+    return client.lastEnd();
+  }
+
   /** Closes the stream (cancelling handlers in flight), the sleep timer and the channel. */
   @Override
   public void close() {
@@ -53,6 +65,8 @@ public final class AgentRunner implements AutoCloseable {
       channel.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      security.close();
     }
   }
 
@@ -65,6 +79,7 @@ public final class AgentRunner implements AutoCloseable {
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Consumer<StreamClient.State> stateListener = state -> {};
+    private AgentSecurity security = AgentSecurity.plaintext();
 
     private Builder(String name, String target, SandboxRoot root) {
       this.name = Objects.requireNonNull(name, "name");
@@ -85,6 +100,15 @@ public final class AgentRunner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Dials as {@code security} says (TLS, a client certificate, a bearer token); plaintext
+     * unless set. The runner closes it when it closes, or when {@link #start} fails.
+     */
+    public Builder security(AgentSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
+      return this;
+    }
+
     /** Tells {@code listener} of every connection state change; it must return quickly. */
     public Builder onStateChange(Consumer<StreamClient.State> listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -95,7 +119,7 @@ public final class AgentRunner implements AutoCloseable {
      * Starts dialing.
      *
      * @throws IllegalArgumentException for a name the controller would refuse, a bad
-     *     backoff or a malformed target
+     *     backoff, a malformed target or an unusable bearer token
      */
     public AgentRunner start() {
       FleetAgent agent = new FleetAgent(name, root, sleepObserver);
@@ -104,21 +128,25 @@ public final class AgentRunner implements AutoCloseable {
       ManagedChannel channel;
       try {
         // Keepalive finds a dead controller within 15 s, and the agent redials.
-        channel = StreamClient.configure(NettyChannelBuilder.forTarget(target)).usePlaintext().build();
+        channel = StreamClient.configure(NettyChannelBuilder.forTarget(target, security.credentials())).build();
       } catch (RuntimeException e) {
         agent.close();
+        security.close();
         throw new IllegalArgumentException("cannot dial '" + target + "': " + e.getMessage(), e);
       }
       try {
-        StreamClient client =
+        StreamClient.Builder client =
             StreamClient.newBuilder(channel, name, registry)
                 .backoff(initialBackoff, maxBackoff)
-                .onStateChange(stateListener)
-                .start();
-        return new AgentRunner(agent, channel, client);
+                .onStateChange(stateListener);
+        if (security.bearerToken() != null) {
+          client.bearerToken(security.bearerToken());
+        }
+        return new AgentRunner(agent, channel, client.start(), security);
       } catch (RuntimeException e) {
         agent.close();
         channel.shutdownNow();
+        security.close();
         throw e;
       }
     }

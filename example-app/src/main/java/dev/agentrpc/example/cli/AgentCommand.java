@@ -2,14 +2,19 @@ package dev.agentrpc.example.cli;
 
 import dev.agentrpc.example.agent.AgentRunner;
 import dev.agentrpc.example.agent.SandboxRoot;
+import dev.agentrpc.example.security.AgentSecurity;
 import dev.agentrpc.transport.stream.StreamClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,7 +24,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Dials a controller and serves the fleet operations until stopped.",
-      "Redials forever (exponential backoff with jitter) whenever the connection drops."
+      "Redials forever (exponential backoff with jitter) whenever the connection drops.",
+      "Plaintext unless --tls-ca is given; with --tls-cert and --tls-key too, the agent presents "
+          + "its certificate (mTLS)."
     })
 final class AgentCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -43,14 +50,41 @@ final class AgentCommand implements Callable<Integer> {
       description = "the longest wait between redials (default ${DEFAULT-VALUE})")
   Duration maxBackoff;
 
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "dial with TLS, trusting a controller certificate signed by this CA (PEM)")
+  Path tlsCa;
+
+  @Mixin CertificateOptions tls;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "send this bearer token, for a controller with --identity token (other local users can"
+              + " read a command line: prefer --token-file)")
+  String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "send the bearer token this file holds (its first line)")
+  Path tokenFile;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    AgentSecurity security;
+    try {
+      security = security();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     SandboxRoot sandbox;
     try {
       sandbox = SandboxRoot.of(root);
     } catch (IOException e) {
+      security.close();
       err.println("error: --root " + root + " is not a directory this agent can read");
       return 2;
     }
@@ -60,10 +94,11 @@ final class AgentCommand implements Callable<Integer> {
       runner =
           AgentRunner.newBuilder(name, server, sandbox)
               .backoff(initial, maxBackoff)
+              .security(security)
               .onStateChange(
                   state -> {
                     if (state == StreamClient.State.CONNECTED) {
-                      out.println("agent '" + name + "' connected to " + server);
+                      out.println("agent '" + name + "' connected to " + server + " (" + security.description() + ")");
                       out.flush();
                     }
                   })
@@ -72,7 +107,16 @@ final class AgentCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return 2;
     }
-    out.println("agent '" + name + "' serving root " + sandbox.path() + "; dialing " + server + " (Ctrl-C stops)");
+    out.println(
+        "agent '"
+            + name
+            + "' serving root "
+            + sandbox.path()
+            + "; dialing "
+            + server
+            + " ("
+            + security.description()
+            + "; Ctrl-C stops)");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -85,5 +129,46 @@ final class AgentCommand implements Callable<Integer> {
                 "agent-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * How to dial, from the TLS and token options (package-private for tests).
+   *
+   * @throws IllegalArgumentException naming the options or the file that is wrong
+   */
+  AgentSecurity security() {
+    boolean certificateGiven = tls.given();
+    if (certificateGiven && tlsCa == null) {
+      throw new IllegalArgumentException("--tls-cert needs --tls-ca, the CA to check the controller's certificate with");
+    }
+    if (token != null && tokenFile != null) {
+      throw new IllegalArgumentException("give --token or --token-file, not both");
+    }
+    AgentSecurity.Builder security = AgentSecurity.newBuilder();
+    if (tlsCa != null) {
+      security.trust(tlsCa);
+    }
+    if (certificateGiven) {
+      security.certificate(tls.certificate, tls.key);
+    }
+    if (token != null) {
+      security.bearerToken(token);
+    }
+    if (tokenFile != null) {
+      security.bearerToken(firstLine(tokenFile));
+    }
+    return security.build();
+  }
+
+  private static String firstLine(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.isEmpty() || lines.get(0).isBlank()) {
+        throw new IllegalArgumentException("--token-file " + file + " is empty");
+      }
+      return lines.get(0).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --token-file " + file + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -2,16 +2,21 @@ package dev.agentrpc.example.cli;
 
 import dev.agentrpc.example.controller.Console;
 import dev.agentrpc.example.controller.FleetController;
+import dev.agentrpc.example.security.ControllerSecurity;
+import dev.agentrpc.example.security.ControllerSecurity.Identity;
+import dev.agentrpc.example.security.TokenFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,7 +27,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Serves agents and reads operator commands on standard input.",
       "Listens on --host:--port for agents; commands: list, call <agent> <method> [json], "
-          + "all <method> [json], help, quit."
+          + "all <method> [json], help, quit.",
+      "Plaintext unless --tls-cert and --tls-key are given; with --tls-ca too, agents must "
+          + "present certificates from that CA (mTLS) and join as the names they grant."
     })
 final class ControllerCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -45,6 +52,30 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--no-console", description = "serve without reading standard input, until stopped")
   boolean noConsole;
 
+  @Mixin CertificateOptions tls;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "require every agent to present a certificate signed by this CA (PEM): mTLS")
+  Path tlsCa;
+
+  @Option(
+      names = "--identity",
+      paramLabel = "MODE",
+      description =
+          "who may join as which name: any (names are not verified), certificate (the names the"
+              + " agent's certificate grants, by a SPIFFE ID ending in /agent/NAME or the DNS name NAME;"
+              + " needs --tls-ca) or token (the names the agent's bearer token allows; needs"
+              + " --tokens). Default: certificate with --tls-ca, else any")
+  Identity identity;
+
+  @Option(
+      names = "--tokens",
+      paramLabel = "FILE",
+      description = "for --identity token: one line per token, the token then the names it may join as")
+  Path tokens;
+
   /** Standard input, replaceable by tests. */
   InputStream in = System.in;
 
@@ -56,9 +87,16 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("error: --port must be between 0 and 65535, was " + port);
       return 2;
     }
+    ControllerSecurity security;
+    try {
+      security = security(err);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     FleetController controller;
     try {
-      controller = FleetController.start(host, port, timeout);
+      controller = FleetController.start(host, port, timeout, security);
     } catch (IOException e) {
       err.println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
       return 1;
@@ -66,12 +104,13 @@ final class ControllerCommand implements Callable<Integer> {
     Thread closer = new Thread(controller::close, "controller-shutdown");
     Runtime.getRuntime().addShutdownHook(closer);
     try (controller) {
-      out.println("controller listening on " + host + ":" + controller.port());
+      out.println("controller listening on " + host + ":" + controller.port() + " (" + controller.security() + ")");
       out.println(
           "start an agent with: java -jar example-app/target/agentrpc-example-app.jar agent --name agent-1 --server "
               + ("0.0.0.0".equals(host) ? "<this-host>" : host)
               + ":"
-              + controller.port());
+              + controller.port()
+              + agentOptions());
       out.flush();
       if (noConsole) {
         new CountDownLatch(1).await();
@@ -87,5 +126,63 @@ final class ControllerCommand implements Callable<Integer> {
         // already shutting down: the hook closes it
       }
     }
+  }
+
+  /**
+   * How to serve agents, from the TLS and identity options.
+   *
+   * @throws IllegalArgumentException naming the options or the file that is wrong
+   */
+  private ControllerSecurity security(PrintWriter err) {
+    boolean tlsGiven = tls.given();
+    if (tlsCa != null && !tlsGiven) {
+      throw new IllegalArgumentException("--tls-ca (client certificates) needs TLS: add --tls-cert and --tls-key");
+    }
+    if (identity == Identity.CERTIFICATE && tlsCa == null) {
+      throw new IllegalArgumentException(
+          "--identity certificate needs --tls-ca: agents' names come from their certificates");
+    }
+    if (identity == Identity.TOKEN && tokens == null) {
+      throw new IllegalArgumentException("--identity token needs --tokens FILE");
+    }
+    if (tokens != null && identity != Identity.TOKEN) {
+      throw new IllegalArgumentException("--tokens is for --identity token");
+    }
+    if (identity == Identity.TOKEN && !tlsGiven) {
+      err.println("warning: without TLS, agents' bearer tokens cross the network readable; add --tls-cert and --tls-key");
+      err.flush();
+    }
+    if (!tlsGiven && identity == null) {
+      return ControllerSecurity.plaintext();
+    }
+    ControllerSecurity.Builder security = ControllerSecurity.newBuilder();
+    if (tlsGiven) {
+      security.tls(tls.certificate, tls.key);
+    }
+    if (tlsCa != null) {
+      security.requireClientCertificates(tlsCa);
+    }
+    if (identity != null) {
+      security.identity(identity);
+    }
+    if (tokens != null) {
+      security.tokens(TokenFile.read(tokens));
+    }
+    return security.build();
+  }
+
+  /** The agent options the banner's example command needs. */
+  private String agentOptions() {
+    StringBuilder options = new StringBuilder();
+    if (tls.certificate != null) {
+      options.append(" --tls-ca <ca.pem>");
+    }
+    if (tlsCa != null) {
+      options.append(" --tls-cert <agent-1.pem> --tls-key <agent-1.key>");
+    }
+    if (identity == Identity.TOKEN) {
+      options.append(" --token-file <agent-1.token>");
+    }
+    return options.toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentrpc.example.controller;
 
 import dev.agentrpc.example.AgentFunctionsProxy;
+import dev.agentrpc.example.security.ControllerSecurity;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.Server;
@@ -21,37 +22,60 @@ public final class FleetController implements AutoCloseable {
   private final Clients clients;
   private final Server server;
   private final AgentFunctionsProxy agents;
+  private final ControllerSecurity security;
 
-  private FleetController(Clients clients, Server server, AgentFunctionsProxy agents) {
+  private FleetController(
+      Clients clients, Server server, AgentFunctionsProxy agents, ControllerSecurity security) {
     this.clients = clients;
     this.server = server;
     this.agents = agents;
+    this.security = security;
   }
 
   /**
-   * Starts a controller listening on {@code host:port} (port 0 picks a free one).
+   * Starts a plaintext controller listening on {@code host:port} (port 0 picks a free one),
+   * admitting agents under any name.
    *
    * @param callTimeout every call's timeout, or null for each method's {@code @Timeout}
    * @throws IOException if the port cannot be bound
    */
   public static FleetController start(String host, int port, Duration callTimeout) throws IOException {
+    return start(host, port, callTimeout, ControllerSecurity.plaintext());
+  }
+
+  /**
+   * Starts a controller listening on {@code host:port} (port 0 picks a free one), serving
+   * agents as {@code security} says (plaintext, TLS or mTLS, and who may join as which name).
+   * The controller closes {@code security} when it closes.
+   *
+   * @param callTimeout every call's timeout, or null for each method's {@code @Timeout}
+   * @throws IOException if the port cannot be bound
+   */
+  public static FleetController start(String host, int port, Duration callTimeout, ControllerSecurity security)
+      throws IOException {
     Clients clients = Clients.create();
     Server server =
         // Keepalive finds dead agents within 15 s; the Connect stream runs without a thread hop.
-        StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
-            .addService(StreamServer.newBuilder(clients).build())
+        StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
+            .addService(StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).build())
             .build();
     try {
       server.start();
     } catch (IOException | RuntimeException e) {
       clients.close();
+      security.close();
       throw e;
     }
     AgentFunctionsProxy agents = AgentFunctionsProxy.of(clients);
     if (callTimeout != null) {
       agents = agents.withTimeout(callTimeout);
     }
-    return new FleetController(clients, server, agents);
+    return new FleetController(clients, server, agents, security);
+  }
+
+  /** How agents are served, in a few words for the operator. */
+  public String security() {
+    return security.description();
   }
 
   /** The port agents dial. */
@@ -100,6 +124,8 @@ public final class FleetController implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      security.close();
     }
   }
 }
