@@ -118,8 +118,14 @@ final class SecureFleet implements AutoCloseable {
 
   /** A new channel to the controller, with its own connection. */
   ManagedChannel channel(ChannelCredentials credentials) {
+    return channel(credentials, UnaryOperator.identity());
+  }
+
+  /** A new channel to the controller, with its own connection and {@code options}. */
+  ManagedChannel channel(ChannelCredentials credentials, UnaryOperator<NettyChannelBuilder> options) {
     ManagedChannel channel =
-        StreamClient.configure(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(), credentials))
+        options
+            .apply(StreamClient.configure(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(), credentials)))
             .build();
     channels.add(channel);
     return channel;
@@ -142,13 +148,18 @@ final class SecureFleet implements AutoCloseable {
   /** Starts a client saying Hello as {@code name}, answering as {@code label}; does not wait. */
   StreamClient dial(
       String name, String label, ChannelCredentials credentials, UnaryOperator<StreamClient.Builder> options) {
+    return dial(name, label, channel(credentials), options);
+  }
+
+  /** Starts a client over {@code channel}, saying Hello as {@code name}, answering as {@code label}. */
+  StreamClient dial(String name, String label, ManagedChannel channel, UnaryOperator<StreamClient.Builder> options) {
     HandlerRegistry registry =
         new HandlerRegistry()
             .register(StringValue.getDefaultInstance(), request -> StringValue.of(label + ":" + request.getValue()));
     StreamClient agent =
         options
             .apply(
-                StreamClient.newBuilder(channel(credentials), name, registry)
+                StreamClient.newBuilder(channel, name, registry)
                     .backoff(Duration.ofMillis(20), Duration.ofMillis(500)))
             .start();
     agents.add(agent);

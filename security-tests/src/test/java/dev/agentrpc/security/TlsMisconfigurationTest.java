@@ -50,4 +50,27 @@ class TlsMisconfigurationTest {
       assertThat(fleet.clients().names()).isEmpty();
     }
   }
+
+  @Test
+  void aTlsAgentRefusesAControllerCertificateForAnotherHost() throws Exception {
+    try (SecureFleet fleet =
+        SecureFleet.start(SecureFleet.mutualTls(Certificates.get().controller), JoinPolicies.certificateNames())) {
+      // The controller's certificate, from the trusted CA, names localhost and 127.0.0.1 only.
+      StreamClient agent =
+          fleet.dial(
+              "agent-1",
+              "agent-1",
+              fleet.channel(
+                  SecureFleet.agentTls(Certificates.get().agent1),
+                  channel -> channel.overrideAuthority("controller.example.org")),
+              builder -> builder);
+
+      Status failure = SecureFleet.awaitLastEnd(agent);
+
+      assertThat(failure.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(failure.getCause()).as("%s", failure).isInstanceOf(SSLHandshakeException.class);
+      assertThat(SecureFleet.text(failure)).contains("controller.example.org");
+      assertThat(fleet.clients().names()).isEmpty();
+    }
+  }
 }
