@@ -98,7 +98,8 @@ final class AgentCommand implements Callable<Integer> {
               .onStateChange(
                   state -> {
                     if (state == StreamClient.State.CONNECTED) {
-                      out.println("agent '" + name + "' connected to " + server + " (" + security.description() + ")");
+                      out.println(
+                          "agent '" + name + "' connected to " + server + " (" + security.description() + "), said Hello");
                       out.flush();
                     }
                   })
