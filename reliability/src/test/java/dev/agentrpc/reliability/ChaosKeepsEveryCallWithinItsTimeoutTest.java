@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * Promise: every call ends (with a value or a status) within its timeout plus 1 s, nothing
  * stays pending, and threads and heap stay flat, while agents are killed and restarted at
  * random; callers mix calls, call-alls and cancels, some attach blocking stages, and one agent
- * stops reading its stream.
+ * stops reading its stream. The controller and the agents share this JVM.
  */
 class ChaosKeepsEveryCallWithinItsTimeoutTest {
   private static final int AGENTS = Form.pick(20, 200);
@@ -51,14 +52,16 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
   private static final Duration SHORT = Duration.ofSeconds(1);
   private static final Duration LONG = Duration.ofSeconds(2);
   /**
-   * Threads other than the agents' handler pools may differ by this much between the two
-   * snapshots (gRPC's executor threads come and go with load); a leak of one per restart
-   * (hundreds of restarts) is far above it. Handler pools are checked apart: each is bounded
-   * by maxConcurrentHandlers, and all of them must be gone once every agent closed.
+   * Live threads may differ by this much between the two snapshots (gRPC's executor threads
+   * come and go with load); a leak of one per restart (hundreds of restarts) is far above it.
    */
   private static final int THREAD_TOLERANCE = 16;
-  /** StreamClient's default maxConcurrentHandlers: the most threads its own pool has. */
-  private static final int HANDLER_POOL = 128;
+  /**
+   * The agents in this JVM share one handler pool, as a process hosting many agents would.
+   * (Each agent's own default pool would start a thread per request up to 128: see
+   * AgentThreadsFollowConcurrencyTest.)
+   */
+  private static final int HANDLER_THREADS = 128;
   /**
    * Heap after GC may differ by this much: the stalled agent's queue alone moves between 0 and
    * its 8 MiB bound, and the calls in flight at the moment of the snapshot vary.
@@ -67,7 +70,11 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
 
   private final Handlers handlers = new Handlers();
   private final CallTracker tracker = new CallTracker(LATE);
+  private final AtomicInteger handlerThreadIds = new AtomicInteger();
   private final ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService handlerPool =
+      Executors.newFixedThreadPool(
+          HANDLER_THREADS, task -> new Thread(task, "chaos-handler-" + handlerThreadIds.incrementAndGet()));
   private volatile boolean stop;
 
   /** One agent name, alive or killed. */
@@ -90,6 +97,7 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
       channel = Agents.channel(port);
       client =
           StreamClient.newBuilder(channel, name, handlers.registry(name))
+              .executor(handlerPool)
               .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
               .start();
     }
@@ -133,12 +141,11 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
       long start = System.nanoTime();
       // The run itself: load for WARM_UP, snapshot, load until RUN, snapshot.
       LockSupport.parkNanos(WARM_UP.toNanos());
-      int threadsWarm = withoutHandlerPools(Probe.threadsByKind());
+      int threadsWarm = Probe.liveThreads();
       long heapWarm = Probe.heapAfterGc();
       LockSupport.parkNanos(RUN.toNanos() - (System.nanoTime() - start));
       Map<String, Integer> threadKinds = Probe.threadsByKind();
-      int handlerThreadsEnd = threadKinds.getOrDefault(Probe.HANDLER_THREADS, 0);
-      int threadsEnd = withoutHandlerPools(threadKinds);
+      int threadsEnd = Probe.liveThreads();
       long heapEnd = Probe.heapAfterGc();
       stop = true;
       for (Thread thread : threads) {
@@ -164,9 +171,8 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
       figures.record("late_calls", tracker.late());
       figures.record("worst_ms_beyond_timeout", tracker.worstOverTimeoutMillis());
       figures.record("pending_after", clients.pendingCalls());
-      figures.record("threads_warm_without_handler_pools", threadsWarm);
-      figures.record("threads_end_without_handler_pools", threadsEnd);
-      figures.record("handler_pool_threads_end", handlerThreadsEnd);
+      figures.record("threads_warm", threadsWarm);
+      figures.record("threads_end", threadsEnd);
       figures.record("thread_kinds_end", threadKinds.toString().replace(" ", ""));
       figures.record("heap_after_gc_warm", Figures.mib(heapWarm));
       figures.record("heap_after_gc_end", Figures.mib(heapEnd));
@@ -174,30 +180,17 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
       assertThat(tracker.late()).as("calls that ended more than %s after their timeout", LATE).isZero();
       assertThat(tracker.ended()).isEqualTo(tracker.started()).isPositive();
       assertThat(threadsEnd)
-          .as("live threads outside handler pools at the end vs after warm-up (%s)", threadsWarm)
+          .as("live threads at the end vs after warm-up (%s)", threadsWarm)
           .isLessThanOrEqualTo(threadsWarm + THREAD_TOLERANCE);
-      assertThat(handlerThreadsEnd).isLessThanOrEqualTo(AGENTS * HANDLER_POOL);
       assertThat(heapEnd).as("heap after GC at the end vs after warm-up (%s)", Figures.mib(heapWarm))
           .isLessThanOrEqualTo(heapWarm + HEAP_TOLERANCE);
       stalled.close();
       stalledChannel.shutdownNow();
-      slots.forEach(Slot::kill);
-      long poolsGone =
-          Await.until(
-              "every agent's handler pool to end once the agents closed",
-              Duration.ofSeconds(10),
-              () -> Probe.handlerThreads() == 0,
-              () -> Probe.handlerThreads() + " handler threads left");
-      figures.record("handler_pools_gone_after_close_ms", Figures.millis(poolsGone));
     } finally {
       canceller.shutdownNow();
       slots.forEach(Slot::kill);
+      handlerPool.shutdownNow();
     }
-  }
-
-  private static int withoutHandlerPools(Map<String, Integer> threadKinds) {
-    return threadKinds.values().stream().mapToInt(Integer::intValue).sum()
-        - threadKinds.getOrDefault(Probe.HANDLER_THREADS, 0);
   }
 
   /** Kills a random live agent (keeping at least half alive) or restarts a killed one. */

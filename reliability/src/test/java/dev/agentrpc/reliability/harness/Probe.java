@@ -24,9 +24,16 @@ public final class Probe {
     return kinds;
   }
 
-  /** Live threads of the handler pools agents own ({@code agentrpc-handler-<agent>-<n>}). */
-  public static int handlerThreads() {
-    return threadsByKind().getOrDefault(HANDLER_THREADS, 0);
+  /** Live threads of the handler pool the agent {@code agent} owns ({@code agentrpc-handler-<agent>-<n>}). */
+  public static int handlerThreadsOf(String agent) {
+    String prefix = HANDLER_THREADS + "-" + agent + "-";
+    int count = 0;
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith(prefix)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static String kind(String name) {
