@@ -28,7 +28,10 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * A certificate authority made at test time with the JDK's keytool, in a directory, and the
- * credentials it issues: EC P-256 keys, certificates valid for two days.
+ * credentials it issues: EC P-256 keys, certificates valid for two days. keytool makes the CA
+ * and signs every certificate (one run each); the leaves' keys and signing requests are made
+ * here, which saves two keytool runs per certificate. Nothing is installed: keytool comes
+ * with every JDK, and a missing one fails the test.
  *
  * <pre>{@code
  * TestPki pki = TestPki.create(dir);
