@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,11 @@ public final class StreamClient implements AutoCloseable {
   public enum State {
     /** A stream is being opened. */
     CONNECTING,
-    /** The stream is open and Hello was sent; requests are served. */
+    /**
+     * The stream is open and Hello was sent; requests are served. The protocol does not
+     * acknowledge Hello: a server that refuses the client (its join policy) ends the stream
+     * right after, so a refused client goes CONNECTING, CONNECTED, WAITING_TO_RECONNECT.
+     */
     CONNECTED,
     /** The last stream ended; a redial is scheduled. */
     WAITING_TO_RECONNECT,
@@ -333,9 +338,22 @@ public final class StreamClient implements AutoCloseable {
         || status.getCode() == Status.Code.PERMISSION_DENIED
         || status.getCode() == Status.Code.UNIMPLEMENTED) {
       logger.error("client '{}' was refused by the server ({}); redialing in {} ms", name, why, millis);
+    } else if (causedBy(status, SSLException.class)) {
+      // A configuration error (untrusted CA, wrong host name, no client certificate): it
+      // will not go away by itself.
+      logger.error("client '{}' failed its TLS handshake ({}); redialing in {} ms", name, why, millis);
     } else {
       logger.info("client '{}' lost its stream ({}); redialing in {} ms", name, why, millis);
     }
+  }
+
+  private static boolean causedBy(Status status, Class<? extends Throwable> type) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The status, with the root cause a transport failure hides behind "io exception". */
