@@ -15,7 +15,7 @@ import dev.agentrpc.reliability.harness.Form;
 import dev.agentrpc.reliability.harness.Handlers;
 import dev.agentrpc.reliability.harness.Load;
 import dev.agentrpc.reliability.harness.Probe;
-import dev.agentrpc.reliability.harness.StalledAgent;
+import dev.agentrpc.reliability.harness.RawAgent;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.stream.StreamClient;
@@ -126,7 +126,7 @@ class ChaosKeepsEveryCallWithinItsTimeoutTest {
       }
       clients.awaitConnected(names, Duration.ofSeconds(30));
       ManagedChannel stalledChannel = Agents.channel(controller.port());
-      StalledAgent stalled = StalledAgent.connect(stalledChannel, "chaos-stalled");
+      RawAgent stalled = RawAgent.connectNotReading(stalledChannel, "chaos-stalled");
       clients.awaitConnected(List.of("chaos-stalled"), Duration.ofSeconds(10));
 
       AtomicInteger restarts = new AtomicInteger();

@@ -140,7 +140,8 @@ class FuzzedStreamsLeaveNoSessionTest {
       Await.until(
           "every call-all to complete",
           CALL_TIMEOUT.plus(LATE).plusSeconds(5),
-          () -> callAllsDone.sum() == callAlls.sum());
+          () -> callAllsDone.sum() == callAlls.sum(),
+          () -> (callAlls.sum() - callAllsDone.sum()) + " of " + callAlls.sum() + " call-alls still open");
 
       figures.record("run_s", RUN.toSeconds());
       figures.record("streams", tally.opened());
@@ -185,7 +186,7 @@ class FuzzedStreamsLeaveNoSessionTest {
             clients.names().stream().filter(unwanted).forEach(left::add);
             return left.isEmpty();
           },
-          left::toString);
+          () -> left.size() + " left, the first: " + left.stream().limit(20).toList());
     } finally {
       figures.record(figure, left.size());
     }
