@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A controller or agent in a JVM of its own, started from this JVM's classpath. It speaks
  * in lines: the child prints on stdout, the parent writes commands to its stdin. A child's
- * log (stderr) goes to {@code target/reliability-logs/<name>.log}. A child exits when its
+ * log (stderr), and a copy of its stdout, go to {@code target/reliability-logs/<name>.log}. A child exits when its
  * stdin closes, so none outlives the test JVM.
  */
 public final class ChildJvm implements AutoCloseable {
@@ -31,7 +32,7 @@ public final class ChildJvm implements AutoCloseable {
   private final PrintStream stdin;
   private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
 
-  private ChildJvm(String name, Process process) {
+  private ChildJvm(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.stdin = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -39,11 +40,17 @@ public final class ChildJvm implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  PrintStream copy =
+                      new PrintStream(
+                          Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                          true,
+                          StandardCharsets.UTF_8)) {
                 String text;
                 while ((text = out.readLine()) != null) {
                   lines.add(new Line(text, System.nanoTime()));
+                  copy.println("stdout: " + text); // the JVM's own last words go here too
                 }
               } catch (IOException e) {
                 // the child is gone
@@ -70,11 +77,10 @@ public final class ChildJvm implements AutoCloseable {
     command.addAll(List.of(args));
     Path logs = Path.of(System.getProperty("reliability.logs", "target/reliability-logs"));
     Files.createDirectories(logs);
+    Path log = logs.resolve(name + ".log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()))
-            .start();
-    return new ChildJvm(name, process);
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new ChildJvm(name, process, log);
   }
 
   /** The next line starting with {@code prefix}, skipping others, waiting at most {@code timeout}. */
