@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,10 +32,6 @@ class AgentThreadsFollowConcurrencyTest {
   private static final int CONCURRENT_HOLDS = 50;
 
   @Test
-  @Disabled(
-      "runtime bug: StreamClient's default handler pool (a ThreadPoolExecutor with core size"
-          + " maxConcurrentHandlers) starts a new thread for each request until it has 128,"
-          + " whatever the concurrency; see RELIABILITY.md")
   void requestsOneAtATimeReuseAFewHandlerThreads() throws Exception {
     Figures figures = new Figures("agent-threads");
     try (Controller controller = Controller.start(Clients.create())) {

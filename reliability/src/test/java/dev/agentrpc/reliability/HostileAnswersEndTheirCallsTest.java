@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,10 +35,6 @@ class HostileAnswersEndTheirCallsTest {
   }
 
   @Test
-  @Disabled(
-      "runtime bug: PendingCall.onResponse claims the call, then WireStatus.trailers throws"
-          + " IllegalArgumentException (StatusProto refuses the code) and the call never ends;"
-          + " see RELIABILITY.md. Enable with ConnectFuzzer.SENDS_DETAILS_WITH_UNKNOWN_CODES")
   void anErrorWithDetailsAndAnUnknownCodeEndsItsCall() throws Exception {
     Status status =
         outcomeOf(

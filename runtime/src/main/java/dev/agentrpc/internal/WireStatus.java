@@ -36,6 +36,10 @@ public final class WireStatus {
     if (proto.getDetailsCount() == 0) {
       return null;
     }
+    if (Status.fromCodeValue(proto.getCode()).getCode().value() != proto.getCode()) {
+      // A code gRPC does not know becomes UNKNOWN (fromProto); its details keep, under it.
+      proto = proto.toBuilder().setCode(Status.Code.UNKNOWN.value()).build();
+    }
     return StatusProto.toStatusRuntimeException(proto).getTrailers();
   }
 

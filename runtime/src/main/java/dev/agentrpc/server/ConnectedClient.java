@@ -77,7 +77,13 @@ final class ConnectedClient implements ClientSession {
       clients.countUnknownResponse();
       return;
     }
-    call.onResponse(response);
+    try {
+      call.onResponse(response);
+    } catch (RuntimeException e) {
+      // The call is claimed: whatever went wrong, it must still end.
+      call.onFailure(
+          Status.INTERNAL.withDescription("client '" + name + "' sent a response this runtime could not read: " + e));
+    }
   }
 
   @Override

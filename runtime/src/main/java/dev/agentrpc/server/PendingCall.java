@@ -119,6 +119,11 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
     }
   }
 
+  /** Ends a call already claimed by its response with {@code status}. */
+  void onFailure(Status status) {
+    completion.failed(status);
+  }
+
   /** The connection ended; called after the disconnect claimed this call. */
   void onDisconnect(Status status) {
     claimed();

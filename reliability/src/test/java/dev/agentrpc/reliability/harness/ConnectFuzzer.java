@@ -39,13 +39,6 @@ import java.util.concurrent.atomic.LongAdder;
  * Not thread-safe: one fuzzer per thread.
  */
 public final class ConnectFuzzer {
-  /**
-   * Whether error responses with an unknown code carry details too. Off while such an answer
-   * leaves its call hanging forever (HostileAnswersEndTheirCallsTest, disabled until the
-   * runtime is fixed): turn it on with that test.
-   */
-  static final boolean SENDS_DETAILS_WITH_UNKNOWN_CODES = false;
-
   /** Every name a fuzz stream says Hello with starts with this. */
   public static final String PREFIX = "fuzz-";
 
@@ -235,10 +228,9 @@ public final class ConnectFuzzer {
       case 1:
         int code = random.nextBoolean() ? Code.INTERNAL_VALUE : random.nextInt(100) - 10;
         com.google.rpc.Status.Builder error = com.google.rpc.Status.newBuilder().setCode(code).setMessage("fuzz");
-        if (SENDS_DETAILS_WITH_UNKNOWN_CODES || Status.fromCodeValue(code).getCode().value() == code) {
-          error.addDetails(
-              Any.newBuilder().setTypeUrl("nonsense/" + random.nextInt()).setValue(ByteString.copyFrom(garbage(8))));
-        }
+        // Details with any code, known or not (HostileAnswersEndTheirCallsTest pins the latter).
+        error.addDetails(
+            Any.newBuilder().setTypeUrl("nonsense/" + random.nextInt()).setValue(ByteString.copyFrom(garbage(8))));
         response.setError(error);
         break;
       default:

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +61,7 @@ public final class StreamClient implements AutoCloseable {
   /** A stream that stayed up this long counts as accepted, for the backoff. */
   static final long STABLE_AFTER_SECONDS = 10;
   private static final int MAX_QUEUED_STATE_EVENTS = 1024;
+  private static final int HANDLER_THREAD_SLACK = 8;
 
   /** How often an agent pings a controller whose connection carried nothing, by default. */
   public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
@@ -394,24 +395,24 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  private static ThreadPoolExecutor newHandlerPool(String name, int threads) {
+  private static ThreadPoolExecutor newHandlerPool(String name, int maxHandlers) {
     AtomicInteger count = new AtomicInteger();
-    // The dispatcher admits at most `threads` handlers at once, so its queue stays that short.
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "agentrpc-handler-" + name + "-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    // Idle threads are reused first and a new one starts only when none is idle, so the
+    // threads follow the handlers actually running. The dispatcher admits at most
+    // maxHandlers at once; the few extra threads cover handlers that have finished but
+    // whose thread has not yet gone back to the pool.
+    return new ThreadPoolExecutor(
+        0,
+        maxHandlers + HANDLER_THREAD_SLACK,
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        runnable -> {
+          Thread thread =
+              new Thread(runnable, "agentrpc-handler-" + name + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Options of a {@link StreamClient}. */
@@ -440,8 +441,9 @@ public final class StreamClient implements AutoCloseable {
 
     /**
      * Runs handlers on {@code executor}, which the caller owns and shuts down. Unless set,
-     * the client runs them on its own pool of at most {@link #maxConcurrentHandlers} daemon
-     * threads, which it shuts down on close.
+     * the client runs them on its own pool of daemon threads, which reuses idle threads, holds
+     * at most {@link #maxConcurrentHandlers} running handlers (and 8 more threads for a
+     * moment while finished ones return), and is shut down on close.
      *
      * <p>When every handler is quick and never blocks (or is asynchronous and returns at
      * once), {@code executor(Runnable::run)} runs them on the transport thread: no hand-off
