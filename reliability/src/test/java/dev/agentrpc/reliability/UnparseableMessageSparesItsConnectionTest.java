@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,10 +38,6 @@ class UnparseableMessageSparesItsConnectionTest {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   @Test
-  @Disabled(
-      "runtime bug: after gRPC closes a stream whose message does not parse, a request written"
-          + " to it sends response headers after the trailers, and Netty fails the whole"
-          + " connection (\"Stream N in unexpected state HALF_CLOSED_LOCAL\"); see RELIABILITY.md")
   void aStreamClosedForBytesThatDoNotParseTakesNoOtherStreamOnItsConnectionDown() throws Exception {
     Figures figures = new Figures("fuzz-shared-connection");
     Handlers handlers = new Handlers();

@@ -89,6 +89,10 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     if (closed) {
       return;
     }
+    if (message == TolerantMarshaller.MALFORMED) {
+      violation("a message that does not parse as agentrpc.v1.ClientToServer");
+      return;
+    }
     ClientSession current = session;
     switch (message.getMsgCase()) {
       case RESPONSE:

@@ -15,6 +15,7 @@ import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
@@ -26,6 +27,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -138,14 +140,17 @@ public final class StreamServer implements BindableService {
       Sessions.whenClosed(
           clients, () -> health.setStatus(CoordinatorGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING));
     }
+    MethodDescriptor<ClientToServer, ServerToClient> connect = CoordinatorGrpc.getConnectMethod();
     ServerServiceDefinition service =
-        CoordinatorGrpc.bindService(
-            new CoordinatorGrpc.AsyncService() {
-              @Override
-              public StreamObserver<ClientToServer> connect(StreamObserver<ServerToClient> responses) {
-                return open((ServerCallStreamObserver<ServerToClient>) responses);
-              }
-            });
+        ServerServiceDefinition.builder(CoordinatorGrpc.SERVICE_NAME)
+            .addMethod(
+                connect.toBuilder(
+                        new TolerantMarshaller(connect.getRequestMarshaller()),
+                        connect.getResponseMarshaller())
+                    .build(),
+                ServerCalls.asyncBidiStreamingCall(
+                    responses -> open((ServerCallStreamObserver<ServerToClient>) responses)))
+            .build();
     return ServerInterceptors.intercept(service, new PeerInterceptor());
   }
 
