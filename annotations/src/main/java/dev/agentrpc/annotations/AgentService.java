@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Declares an interface whose methods an agent serves and a controller calls.
  *
  * <p>Each abstract method takes exactly one protobuf message and returns one (or a
- * {@code CompletableFuture} of one). For {@code @AgentService interface X} the agentrpc
+ * {@code CompletableFuture} or {@code CompletionStage} of one); messages are of the full
+ * protobuf runtime, not protobuf-lite. For {@code @AgentService interface X} the agentrpc
  * annotation processor generates, in X's package:
  *
  * <ul>

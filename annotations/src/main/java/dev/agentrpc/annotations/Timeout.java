@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On an {@link AgentService} interface it applies to every method; on a method it
  * overrides the interface's. Without either, the runtime's default applies. A proxy's
- * {@code withTimeout(Duration)} overrides all of them. The value must be positive.
+ * {@code withTimeout(Duration)} overrides all of them. The timeout must be at least 1 ms,
+ * and it goes only on an {@code @AgentService} interface or on one of its abstract methods.
  *
  * <pre>{@code
  * @AgentService
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @Retention(RetentionPolicy.CLASS)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface Timeout {
-  /** The timeout, in {@link #unit()}; must be positive. */
+  /** The timeout, in {@link #unit()}; at least 1 ms. */
   long value();
 
   /** The unit of {@link #value()}; seconds unless given. */
