@@ -55,6 +55,8 @@ public final class Dispatcher {
   /** The longest timeout a request may carry: longer ones are answered INVALID_ARGUMENT. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
+  private static final long MAX_TIMEOUT_NANOS = MAX_TIMEOUT.toNanos();
+
   private final HandlerRegistry registry;
   private final Executor executor;
   private final ResponseSink sink;
@@ -141,7 +143,7 @@ public final class Dispatcher {
       reply(id, Status.INVALID_ARGUMENT.withDescription("request " + id + " has no positive timeout"));
       return;
     }
-    if (timeoutNanos > MAX_TIMEOUT.toNanos()) {
+    if (timeoutNanos > MAX_TIMEOUT_NANOS) {
       reply(
           id,
           Status.INVALID_ARGUMENT.withDescription(

@@ -53,17 +53,10 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    synchronized (tasks) {
-      if (tasks.size() >= capacity) {
-        throw new RejectedExecutionException(capacity + " tasks are already waiting");
-      }
-      tasks.add(task);
-      if (running) {
-        return;
-      }
-      running = true;
+    if (!executeLater(task)) {
+      throw new RejectedExecutionException(capacity + " tasks are already waiting");
     }
-    startDrain();
+    flush();
   }
 
   private void startDrain() {

@@ -277,7 +277,7 @@ public final class Clients implements AutoCloseable {
     Context context = Context.current();
     Status refused = checkSize(payload);
     if (refused == null) {
-      refused = checkContext(context, "every client");
+      refused = checkContext(context, null);
     }
     if (refused != null) {
       all.failNow(refused);
@@ -484,7 +484,8 @@ public final class Clients implements AutoCloseable {
             + " (Clients.Builder.maxRequestBytes, and the agents' inbound message limit)");
   }
 
-  private static Status checkContext(Context context, String target) {
+  /** Why a call from {@code context} to {@code client} (null: every client) cannot start. */
+  private static Status checkContext(Context context, String client) {
     if (context == Context.ROOT) {
       return null;
     }
@@ -495,14 +496,10 @@ public final class Clients implements AutoCloseable {
                   ? "the caller's deadline had already expired"
                   : "the caller's context was already cancelled")
               + " before calling "
-              + quote(target)
+              + (client == null ? "every client" : "client '" + client + "'")
               + "; nothing was sent");
     }
     return null;
-  }
-
-  private static String quote(String target) {
-    return target.equals("every client") ? target : "client '" + target + "'";
   }
 
   private static long effectiveTimeout(Context context, long timeoutNanos) {

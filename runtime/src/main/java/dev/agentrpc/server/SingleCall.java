@@ -37,11 +37,7 @@ final class SingleCall<R> extends CallFuture<R> implements Completion<R> {
 
   @Override
   public void refused(Status status) {
-    PendingCall<R> started = call;
-    if (started != null) {
-      started.releaseSlot();
-    }
-    failNow(status);
+    failNow(status); // the refusing client already gave its slot back
   }
 
   @Override
