@@ -1,7 +1,11 @@
 package dev.agentrpc.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -20,11 +24,17 @@ import org.openjdk.jmh.results.ScalarResult;
  * CPU per call moves much less, so it is the figure to compare before and after a change.
  * Everything (controller, agents, servers, clients) runs in the benchmark JVM, so it is the
  * whole round trip's cost.
+ *
+ * <p>It also reports the threads' voluntary context switches per operation ({@code
+ * wakeups/op}, from Linux's {@code /proc/self/task/}): each time a thread parks or waits for
+ * work and is woken again counts one. That is the hand-offs a call costs, and it hardly moves
+ * with the machine's load. Threads that ended during the iteration are not counted.
  */
 public final class CpuProfiler implements InternalProfiler {
   private final OperatingSystemMXBean os =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private long startCpu;
+  private long startSwitches;
 
   @Override
   public String getDescription() {
@@ -34,6 +44,7 @@ public final class CpuProfiler implements InternalProfiler {
   @Override
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     startCpu = os.getProcessCpuTime();
+    startSwitches = voluntarySwitches();
   }
 
   @Override
@@ -42,6 +53,31 @@ public final class CpuProfiler implements InternalProfiler {
     long cpu = os.getProcessCpuTime() - startCpu;
     long ops = result.getMetadata().getMeasuredOps();
     double perOp = ops == 0 ? Double.NaN : cpu / 1000.0 / ops;
-    return List.of(new ScalarResult("cpu.us/op", perOp, "us/op", AggregationPolicy.AVG));
+    long switches = voluntarySwitches() - startSwitches;
+    double switchesPerOp = ops == 0 || switches < 0 ? Double.NaN : (double) switches / ops;
+    return List.of(
+        new ScalarResult("cpu.us/op", perOp, "us/op", AggregationPolicy.AVG),
+        new ScalarResult("wakeups/op", switchesPerOp, "#/op", AggregationPolicy.AVG));
+  }
+
+  /** The sum of every live thread's voluntary context switches; -1 where /proc has none. */
+  static long voluntarySwitches() {
+    long total = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException e) {
+          // The thread ended while we read.
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return total;
   }
 }

@@ -1,24 +1,34 @@
 package dev.agentrpc.server;
 
+import dev.agentrpc.internal.SharedTimer;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The future of a call-all: one {@link Result} per client, delivered once every call ended.
  * Cancelling or completing it yourself (so also {@code orTimeout}) cancels every call still
  * outstanding on its client.
+ *
+ * <p>One timer and one watch of the caller's context cover all its calls, however many
+ * clients there are: each call's deadline is the call-all's.
  */
-final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
+final class CallAllFuture<R> extends CallFuture<List<Result<R>>>
+    implements Context.CancellationListener {
   private final String[] clients;
   private final Result<?>[] results;
   private final PendingCall<?>[] calls;
   private final AtomicInteger remaining;
   private volatile long deadlineNanos;
+  private volatile ScheduledFuture<?> timer;
+  private volatile Context callerContext;
 
   CallAllFuture(Executor executor, List<String> clients) {
     super(executor);
@@ -35,6 +45,31 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
 
   void deadline(long nanos) {
     deadlineNanos = nanos;
+  }
+
+  /**
+   * Every call has started: fail those still pending when {@code timeoutNanos} have passed,
+   * and cancel them when {@code context} (null: none to watch) is cancelled.
+   */
+  void started(long timeoutNanos, Context context) {
+    timer = SharedTimer.get().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (context != null) {
+      callerContext = context;
+      context.addListener(this, Runnable::run);
+    }
+    if (remaining.get() == 0) {
+      stopWatching(); // every call ended before the watches began
+    }
+  }
+
+  /** The caller's context was cancelled: cancel every call still outstanding. */
+  @Override
+  public void cancelled(Context context) {
+    for (PendingCall<?> call : calls) {
+      if (call != null) {
+        call.cancelled(context);
+      }
+    }
   }
 
   @Override
@@ -83,8 +118,13 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
   private void record(int index, Result<?> result) {
     results[index] = result;
     if (remaining.decrementAndGet() == 0) {
+      stopWatching();
       decide(collect());
     }
+  }
+
+  private void stopWatching() {
+    PendingCall.stopWatching(timer, callerContext, this);
   }
 
   @SuppressWarnings("unchecked")
@@ -111,6 +151,11 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>> {
     @Override
     public void bind(PendingCall<R> call) {
       calls[index] = call;
+    }
+
+    @Override
+    public boolean coversDeadline() {
+      return true;
     }
 
     @Override

@@ -19,6 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * thread learns it (transport, timer), and the future completes, running the caller's
  * stages, on the caller's executor; or on the caller's own thread when it waits in {@link
  * Calls#await}, with no hand-off at all.
+ *
+ * <p>A thread that blocks on the future ({@link #get()}, {@link #join()}) while its outcome
+ * is known but still waits for the executor completes it itself: a stage that waits for
+ * another call's future never waits behind its own executor task.
  */
 abstract class CallFuture<T> extends CompletableFuture<T> {
   private static final int UNDECIDED = 0;
@@ -28,12 +32,14 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   private static final long AWAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private static final VarHandle DELIVERY;
+  private static final VarHandle DELIVERED;
   private static final VarHandle WAITER;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       DELIVERY = lookup.findVarHandle(CallFuture.class, "delivery", int.class);
+      DELIVERED = lookup.findVarHandle(CallFuture.class, "delivered", boolean.class);
       WAITER = lookup.findVarHandle(CallFuture.class, "waiter", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -42,6 +48,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
 
   private final Executor executor;
   private volatile int delivery = UNDECIDED; // UNDECIDED -> AWAITED or DECIDED, once
+  private volatile boolean delivered; // the future was completed with the outcome, once
   private volatile Thread waiter; // the one thread waiting in awaitOutcome, if any
   private volatile Object outcome; // a T, or a Failure
 
@@ -116,8 +123,12 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
     }
   }
 
+  /** Completes the future with the outcome, on this thread; once, whoever calls first. */
   @SuppressWarnings("unchecked")
   private void deliver() {
+    if (!DELIVERED.compareAndSet(this, false, true)) {
+      return;
+    }
     try {
       Object result = outcome;
       if (result instanceof Failure) {
@@ -127,6 +138,38 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
       }
     } finally {
       onDelivered();
+    }
+  }
+
+  @Override
+  public final T get() throws InterruptedException, ExecutionException {
+    deliverIfKnown();
+    return super.get();
+  }
+
+  @Override
+  public final T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    deliverIfKnown();
+    return super.get(timeout, unit);
+  }
+
+  @Override
+  public final T join() {
+    deliverIfKnown();
+    return super.join();
+  }
+
+  @Override
+  public final T getNow(T valueIfAbsent) {
+    deliverIfKnown();
+    return super.getNow(valueIfAbsent);
+  }
+
+  /** An outcome queued on the executor is delivered here instead of waiting for it. */
+  private void deliverIfKnown() {
+    if (outcome != null && delivery == DECIDED) {
+      deliver();
     }
   }
 
@@ -213,6 +256,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   final void failNow(Status status) {
     outcome = new Failure(status, null);
     delivery = DECIDED;
+    delivered = true;
     super.completeExceptionally(status.asRuntimeException());
   }
 
@@ -220,6 +264,7 @@ abstract class CallFuture<T> extends CompletableFuture<T> {
   final void completeNow(T value) {
     outcome = value;
     delivery = DECIDED;
+    delivered = true;
     super.complete(value);
   }
 

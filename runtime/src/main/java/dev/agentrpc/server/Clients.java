@@ -220,14 +220,16 @@ public final class Clients implements AutoCloseable {
     Objects.requireNonNull(responseParser, "responseParser");
     Objects.requireNonNull(executor, "executor");
     long timeoutNanos = timeoutNanos(timeout);
-    SingleCall<R> future = new SingleCall<>(executor);
     ConnectedClient session = sessions.get(client);
     if (session == null) {
+      SingleCall<R> future = new SingleCall<>(executor);
       future.failNow(
           Status.NOT_FOUND.withDescription(
               "no client named '" + client + "' is connected; Clients.names() lists those that are"));
       return future;
     }
+    SingleCall<R> future =
+        new SingleCall<>(executor == callbackExecutor ? session.deliveries() : executor);
     Any payload = Any.pack(request);
     Status refused = checkSize(payload);
     Context context = Context.current();
@@ -293,6 +295,7 @@ public final class Clients implements AutoCloseable {
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).start(payload, responseParser, effective, watched, all.slot(i));
     }
+    all.started(effective, watched);
     return all;
   }
 

@@ -17,6 +17,14 @@ interface Completion<R> {
     failed(status);
   }
 
+  /**
+   * Whether this completion enforces the call's deadline and its caller's context itself (one
+   * timer for all the calls of a call-all), so the call arms no timer of its own.
+   */
+  default boolean coversDeadline() {
+    return false;
+  }
+
   /** The call could not start; its caller has not seen the future yet. */
   default void refused(Status status) {
     failed(status);

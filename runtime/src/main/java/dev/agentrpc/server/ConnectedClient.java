@@ -2,6 +2,7 @@ package dev.agentrpc.server;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Parser;
+import dev.agentrpc.internal.BatchingExecutor;
 import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.Response;
@@ -32,6 +33,7 @@ final class ConnectedClient implements ClientSession {
   private final String identity;
   private final ClientSink sink;
   private final Executor serializer;
+  private final Executor deliveries;
   private final int maxInFlight;
   private final AtomicLong nextId;
   /** Calls started and not yet delivered to their callers: the in-flight bound counts these. */
@@ -56,6 +58,7 @@ final class ConnectedClient implements ClientSession {
     this.identity = identity;
     this.sink = sink;
     this.serializer = sink.serializer();
+    this.deliveries = new BatchingExecutor(clients.callbackExecutor());
     this.maxInFlight = maxInFlight;
     this.nextId = new AtomicLong(firstId);
     this.outbound = new CommandQueue(maxQueuedBytes);
@@ -68,6 +71,14 @@ final class ConnectedClient implements ClientSession {
 
   String identity() {
     return identity;
+  }
+
+  /**
+   * The callback executor, as this connection's calls complete on it: the outcomes one read
+   * of the connection brought are handed off together.
+   */
+  Executor deliveries() {
+    return deliveries;
   }
 
   @Override
@@ -148,9 +159,11 @@ final class ConnectedClient implements ClientSession {
       call.cancel(closed);
       return call;
     }
-    call.armTimer(SharedTimer.get().schedule(call, timeoutNanos, TimeUnit.NANOSECONDS));
-    if (callerContext != null) {
-      call.watch(callerContext);
+    if (!completion.coversDeadline()) {
+      call.armTimer(SharedTimer.get().schedule(call, timeoutNanos, TimeUnit.NANOSECONDS));
+      if (callerContext != null) {
+        call.watch(callerContext);
+      }
     }
     scheduleDrain();
     return call;

@@ -226,13 +226,17 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
   /** This call was claimed: stop its timer and stop watching the caller's context. */
   private void claimed() {
     claimed = true;
-    ScheduledFuture<?> scheduled = timer;
-    if (scheduled != null) {
-      scheduled.cancel(false);
+    stopWatching(timer, callerContext, this);
+  }
+
+  /** Cancels {@code timer} and removes {@code listener} from {@code context}; either may be null. */
+  static void stopWatching(
+      ScheduledFuture<?> timer, Context context, Context.CancellationListener listener) {
+    if (timer != null) {
+      timer.cancel(false);
     }
-    Context context = callerContext;
     if (context != null) {
-      context.removeListener(this);
+      context.removeListener(listener);
     }
   }
 

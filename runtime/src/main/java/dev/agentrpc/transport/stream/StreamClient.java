@@ -6,6 +6,7 @@ import dev.agentrpc.internal.CallbackPool;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.MessageLimits;
+import dev.agentrpc.internal.HandlerPool;
 import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
@@ -20,11 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -109,7 +107,7 @@ public final class StreamClient implements AutoCloseable {
   private final String name;
   private final HandlerRegistry registry;
   private final Executor executor;
-  private final ThreadPoolExecutor ownedExecutor;
+  private final HandlerPool ownedExecutor;
   private final Backoff backoff;
   private final long maxBackoffNanos;
   private final int maxResponseBytes;
@@ -395,24 +393,10 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  private static ThreadPoolExecutor newHandlerPool(String name, int maxHandlers) {
-    AtomicInteger count = new AtomicInteger();
-    // Idle threads are reused first and a new one starts only when none is idle, so the
-    // threads follow the handlers actually running. The dispatcher admits at most
-    // maxHandlers at once; the few extra threads cover handlers that have finished but
-    // whose thread has not yet gone back to the pool.
-    return new ThreadPoolExecutor(
-        0,
-        maxHandlers + HANDLER_THREAD_SLACK,
-        60,
-        TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread =
-              new Thread(runnable, "agentrpc-handler-" + name + "-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+  private static HandlerPool newHandlerPool(String name, int maxHandlers) {
+    // The dispatcher admits at most maxHandlers at once; the few extra threads cover
+    // handlers that have finished but whose thread has not yet gone back to the pool.
+    return new HandlerPool("agentrpc-handler-" + name + "-", maxHandlers + HANDLER_THREAD_SLACK);
   }
 
   /** Options of a {@link StreamClient}. */
@@ -441,9 +425,11 @@ public final class StreamClient implements AutoCloseable {
 
     /**
      * Runs handlers on {@code executor}, which the caller owns and shuts down. Unless set,
-     * the client runs them on its own pool of daemon threads, which reuses idle threads, holds
-     * at most {@link #maxConcurrentHandlers} running handlers (and 8 more threads for a
-     * moment while finished ones return), and is shut down on close.
+     * the client runs them on its own pool of daemon threads, which hands requests off per
+     * burst (quick handlers run one after another on a warm thread; a blocking one gets the
+     * requests behind it other threads within about a millisecond), holds at most {@link
+     * #maxConcurrentHandlers} running handlers (and 8 more threads for a moment while
+     * finished ones return), and is shut down on close.
      *
      * <p>When every handler is quick and never blocks (or is asynchronous and returns at
      * once), {@code executor(Runnable::run)} runs them on the transport thread: no hand-off
