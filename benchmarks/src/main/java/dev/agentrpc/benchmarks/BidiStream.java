@@ -8,7 +8,11 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * One long-lived bidi echo stream: the practical limit of carrying calls over one stream.
- * Requests are sent by one thread at a time; every response runs {@code onResponse}.
+ * Requests are sent by one thread at a time; every response runs {@code onResponse} on the
+ * transport thread that read it, whatever the channel's executor: the thread that reads an
+ * answer hands it to its waiter, as for the other contenders (a blocking unary stub's caller
+ * runs its own callbacks; a caller blocked on a reverse call is handed its outcome by the
+ * thread that read it; the agent's stream, like this one, reads on the transport thread).
  */
 final class BidiStream implements AutoCloseable {
   private final StreamObserver<EchoRequest> requests;
@@ -19,6 +23,7 @@ final class BidiStream implements AutoCloseable {
     this.onResponse = onResponse;
     this.requests =
         StreamEchoGrpc.newStub(channel)
+            .withExecutor(Runnable::run)
             .echo(
                 new StreamObserver<>() {
                   @Override

@@ -8,10 +8,11 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code default}: what a user gets with the README's set-up and nothing else. The
  *       plain gRPC anchors run their callbacks on grpc's shared cached thread pool (a
- *       hand-off per message); the controller serves the Connect stream without a hop
- *       ({@code StreamServer.configure}), the agent runs handlers on its own bounded pool and
+ *       hand-off per message), but for the bidi anchor's client, which reads on the transport
+ *       thread as the agent's stream does; the controller serves the Connect stream without a
+ *       hop ({@code StreamServer.configure}), the agent runs handlers on its own pool and
  *       callers' futures complete on the shared callback pool ({@code StreamClient}'s and
- *       {@code Clients}' defaults): two hand-offs per call.
+ *       {@code Clients}' defaults), both handing off per burst rather than per call.
  *   <li>{@code tuned}: {@code directExecutor()} on every gRPC server and channel, the agent
  *       runs its (non-blocking) handler on the transport thread ({@code
  *       StreamClient.Builder.executor(Runnable::run)}), and callers' futures complete there

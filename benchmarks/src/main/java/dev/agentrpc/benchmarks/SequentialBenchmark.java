@@ -13,7 +13,11 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 /**
  * One caller, one call at a time (latency): a typed reverse call to one agent vs a plain
  * grpc-java blocking unary call vs one message echoed on a raw bidi stream. Same messages,
- * same executor configuration on every contender.
+ * same executor configuration on every contender, and every caller waits the same way: it
+ * parks, and the thread that read its answer wakes it (the reverse call's blocking proxy
+ * method, the blocking unary stub's own executor, and the bidi stream's observer on the
+ * transport thread). The serving side of each hands the request to its executor the same
+ * way too: the agent's handler pool, the plain server's executor.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
+import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.testing.Fleet;
@@ -66,19 +67,35 @@ class CallbackThreadingTest {
   @Test
   void stagesRunOnTheCallbackExecutorNeverOnTheEventLoopOrTheTimer() throws Exception {
     fleet = Fleet.start();
+    CountDownLatch stageAttached = new CountDownLatch(1);
     fleet.agent("a", new TestAgent("a").registry());
+    fleet.agent(
+        "gated",
+        new HandlerRegistry()
+            .register(
+                StringValue.getDefaultInstance(),
+                request -> {
+                  // Answer only once the stage is attached, so it cannot run on the caller.
+                  try {
+                    stageAttached.await(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return request;
+                }));
 
-    String replyThread =
+    CompletableFuture<String> replyThread =
         fleet.clients()
-            .call("a", StringValue.of("x"), StringValue.parser(), LONG)
-            .thenApply(reply -> Thread.currentThread().getName())
-            .get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+            .call("gated", StringValue.of("x"), StringValue.parser(), LONG)
+            .thenApply(reply -> Thread.currentThread().getName());
+    stageAttached.countDown();
     CompletableFuture<String> timeoutThread = new CompletableFuture<>();
     fleet.clients()
         .call("a", Int64Value.of(60_000), Int64Value.parser(), Duration.ofMillis(50))
         .whenComplete((value, failure) -> timeoutThread.complete(Thread.currentThread().getName()));
 
-    assertThat(replyThread).startsWith("agentrpc-callback-");
+    assertThat(replyThread.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS))
+        .startsWith("agentrpc-callback-");
     assertThat(timeoutThread.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS))
         .startsWith("agentrpc-callback-");
   }
