@@ -7,7 +7,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -28,13 +30,14 @@ import org.openjdk.jmh.results.ScalarResult;
  * <p>It also reports the threads' voluntary context switches per operation ({@code
  * wakeups/op}, from Linux's {@code /proc/self/task/}): each time a thread parks or waits for
  * work and is woken again counts one. That is the hand-offs a call costs, and it hardly moves
- * with the machine's load. Threads that ended during the iteration are not counted.
+ * with the machine's load. Threads that ended during the iteration are left out; threads that
+ * started during it count all theirs.
  */
 public final class CpuProfiler implements InternalProfiler {
   private final OperatingSystemMXBean os =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private long startCpu;
-  private long startSwitches;
+  private Map<String, Long> startSwitches = Map.of();
 
   @Override
   public String getDescription() {
@@ -53,22 +56,27 @@ public final class CpuProfiler implements InternalProfiler {
     long cpu = os.getProcessCpuTime() - startCpu;
     long ops = result.getMetadata().getMeasuredOps();
     double perOp = ops == 0 ? Double.NaN : cpu / 1000.0 / ops;
-    long switches = voluntarySwitches() - startSwitches;
-    double switchesPerOp = ops == 0 || switches < 0 ? Double.NaN : (double) switches / ops;
+    long switches = 0;
+    for (Map.Entry<String, Long> thread : voluntarySwitches().entrySet()) {
+      switches += thread.getValue() - startSwitches.getOrDefault(thread.getKey(), 0L);
+    }
+    double switchesPerOp = ops == 0 ? Double.NaN : (double) switches / ops;
     return List.of(
         new ScalarResult("cpu.us/op", perOp, "us/op", AggregationPolicy.AVG),
         new ScalarResult("wakeups/op", switchesPerOp, "#/op", AggregationPolicy.AVG));
   }
 
-  /** The sum of every live thread's voluntary context switches; -1 where /proc has none. */
-  static long voluntarySwitches() {
-    long total = 0;
+  /** Each live thread's voluntary context switches, by thread id; empty where /proc has none. */
+  static Map<String, Long> voluntarySwitches() {
+    Map<String, Long> switches = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
         try {
           for (String line : Files.readAllLines(task.resolve("status"))) {
             if (line.startsWith("voluntary_ctxt_switches:")) {
-              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              switches.put(
+                  task.getFileName().toString(),
+                  Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
             }
           }
         } catch (IOException e) {
@@ -76,8 +84,8 @@ public final class CpuProfiler implements InternalProfiler {
         }
       }
     } catch (IOException e) {
-      return -1;
+      return Map.of();
     }
-    return total;
+    return switches;
   }
 }
