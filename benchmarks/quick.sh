@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Quick mode for CI: every benchmark compiles and the main ones run briefly (well under a
-# minute on 2 cores). The figures are not meaningful at this length: RESULTS.md has the full
-# run's command. Exits non-zero if a benchmark or the memory harness fails.
+# Quick mode for CI: every benchmark compiles and the main ones run briefly (about a minute
+# on 2 cores). The figures are not meaningful at this length: RESULTS.md has the full runs'
+# commands. Exits non-zero if a benchmark or a harness fails.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/agentrpc-benchmarks.jar"
@@ -21,3 +21,8 @@ java -cp "$jar" -Djmh.ignoreLock=true -Dbench.report=quick-report.md dev.agentrp
 
 # The memory harness with 200 idle agents in a second JVM.
 java -cp "$jar" dev.agentrpc.benchmarks.IdleMemory 200
+
+# Out-of-process (the controller in this JVM, 200 agents in a child JVM), default and tuned:
+# a few call-alls, a short 64-in-flight run, idle heap and one join storm. Exits non-zero on
+# any failed call, timeout or agent JVM that died.
+java -cp "$jar" dev.agentrpc.benchmarks.fleet.OutOfProcess --quick

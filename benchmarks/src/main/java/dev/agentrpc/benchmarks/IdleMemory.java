@@ -1,16 +1,11 @@
 package dev.agentrpc.benchmarks;
 
-import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.benchmarks.fleet.AgentProcesses;
+import dev.agentrpc.benchmarks.fleet.Heap;
 import dev.agentrpc.server.Clients;
-import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamServer;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -20,9 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 
@@ -30,9 +22,9 @@ import javax.management.ObjectName;
  * Controller heap per idle connected agent: a harness, not a JMH benchmark.
  *
  * <p>This JVM is the controller only (Clients + StreamServer on Netty, 127.0.0.1, the
- * default server configuration). The agents run in a second JVM that this harness launches
- * with the same class path, so nothing the agents hold is in the heap measured, and each
- * JVM stays under the open-file limit (every connection is one socket on each side). For
+ * default server configuration). The agents run in other JVMs that this harness launches
+ * with the same class path ({@link AgentProcesses}), so nothing the agents hold is in the
+ * heap measured, and each JVM stays under the open-file limit. For
  * each count N: heap used after full GCs with the server warmed up and no agent connected,
  * then again with N agents joined and idle; the difference over N is the controller's heap
  * per idle agent: its HTTP/2 connection and stream in grpc-java and Netty, and agentrpc's
@@ -81,22 +73,22 @@ public final class IdleMemory {
             .start();
     try {
       // Warm up: load classes, fill static caches and Netty's pools, then let them go.
-      Process warmup = launchAgents(server.getPort(), WARMUP_AGENTS);
-      awaitJoined(clients, WARMUP_AGENTS, warmup);
-      stop(warmup);
+      try (AgentProcesses warmup = launchAgents(server.getPort(), WARMUP_AGENTS)) {
+        warmup.awaitJoined(clients, WARMUP_AGENTS, joinTimeout(WARMUP_AGENTS));
+      }
       awaitEmpty(clients);
 
-      long before = settledHeap();
+      long before = Heap.settled();
       long directBefore = PlatformDependent.usedDirectMemory();
       Map<String, long[]> histoBefore = histo ? histogram() : null;
 
       long started = System.nanoTime();
-      Process agents = launchAgents(server.getPort(), count);
+      AgentProcesses agents = launchAgents(server.getPort(), count);
       try {
-        awaitJoined(clients, count, agents);
+        agents.awaitJoined(clients, count, joinTimeout(count));
         double joinSeconds = (System.nanoTime() - started) / 1e9;
         Thread.sleep(2000); // let the connections go idle
-        long after = settledHeap();
+        long after = Heap.settled();
         long directAfter = PlatformDependent.usedDirectMemory();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
         if (clients.names().size() != count) {
@@ -106,7 +98,7 @@ public final class IdleMemory {
         System.out.printf(
             Locale.ROOT,
             "%d agents joined in %.1f s; controller heap %s -> %s: %.0f bytes per agent%n",
-            count, joinSeconds, mib(before), mib(after), perAgent);
+            count, joinSeconds, Heap.mib(before), Heap.mib(after), perAgent);
         if (histo) {
           printHistogramDiff(histoBefore, histogram(), count);
         }
@@ -114,14 +106,14 @@ public final class IdleMemory {
             Locale.ROOT,
             "| %,d | %s | %s | %.1f KiB | 16 KiB: %s | %s | %d |",
             count,
-            mib(before),
-            mib(after),
+            Heap.mib(before),
+            Heap.mib(after),
             perAgent / 1024,
             perAgent <= TARGET_BYTES_PER_AGENT ? "met" : "missed",
             directBefore < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f KiB", (directAfter - directBefore) / 1024.0 / count),
             threads);
       } finally {
-        stop(agents);
+        agents.close();
         awaitEmpty(clients);
       }
     } finally {
@@ -130,40 +122,14 @@ public final class IdleMemory {
     }
   }
 
-  private static Process launchAgents(int port, int count) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    long heapMiB = 256 + count / 4L; // ~250 KiB per agent and channel is ample
-    return new ProcessBuilder(
-            java,
-            "-Xmx" + heapMiB + "m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Agents.class.getName(),
-            Integer.toString(port),
-            Integer.toString(count))
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+  /** {@code count} agents named idle-0, idle-1, ... in other JVMs, connected and idle until closed. */
+  private static AgentProcesses launchAgents(int port, int count) throws Exception {
+    return AgentProcesses.launch(
+        port, count, "idle", AgentProcesses.DEFAULT_PER_JVM, List.of("--backoff-ms", "100,5000"));
   }
 
-  private static void stop(Process agents) throws InterruptedException {
-    agents.destroy();
-    if (!agents.waitFor(30, TimeUnit.SECONDS)) {
-      agents.destroyForcibly().waitFor();
-    }
-  }
-
-  private static void awaitJoined(Clients clients, int count, Process agents) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 50);
-    while (clients.names().size() < count) {
-      if (!agents.isAlive()) {
-        throw new IllegalStateException("the agents' JVM exited with " + agents.exitValue());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + clients.names().size() + " of " + count + " agents joined in time");
-      }
-      Thread.sleep(20);
-    }
+  private static Duration joinTimeout(int count) {
+    return Duration.ofSeconds(60 + count / 50);
   }
 
   private static void awaitEmpty(Clients clients) throws InterruptedException {
@@ -171,21 +137,6 @@ public final class IdleMemory {
     while (!clients.names().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-  }
-
-  /** Heap used after full GCs, once two in a row agree within 1%. */
-  private static long settledHeap() throws InterruptedException {
-    long last = Long.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
-      System.gc();
-      Thread.sleep(200);
-      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      if (Math.abs(used - last) < last / 100) {
-        return Math.min(used, last);
-      }
-      last = used;
-    }
-    return last;
   }
 
   /** Class name to {instances, bytes}, from the GC.class_histogram diagnostic command (after a full GC). */
@@ -220,58 +171,6 @@ public final class IdleMemory {
     for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(25, grown.size()))) {
       System.out.printf(
           Locale.ROOT, "| %s | %.1f | %.0f |%n", e.getKey(), e.getValue()[0] / (double) count, e.getValue()[1] / (double) count);
-    }
-  }
-
-  private static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1024.0 / 1024.0);
-  }
-
-  /**
-   * The agents' JVM: {@code count} agents named idle-0..., each with its own channel (so its
-   * own connection and stream). The channels share one 2-thread Netty event loop group, and
-   * all agents share one handler executor, instead of a pool each: only to fit thousands of
-   * agents in one JVM; a real agent is one per process. They stay connected and idle until
-   * this JVM is killed.
-   */
-  public static final class Agents {
-    public static void main(String[] args) throws Exception {
-      int port = Integer.parseInt(args[0]);
-      int count = Integer.parseInt(args[1]);
-      NioEventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agents", true));
-      ExecutorService handlers = Executors.newCachedThreadPool(new DefaultThreadFactory("handlers", true));
-      HandlerRegistry registry = ReverseSide.registry();
-      List<ManagedChannel> channels = new ArrayList<>();
-      int batch = 250;
-      for (int start = 0; start < count; start += batch) {
-        int end = Math.min(count, start + batch);
-        CountDownLatch connected = new CountDownLatch(end - start);
-        for (int i = start; i < end; i++) {
-          ManagedChannel channel =
-              NettyChannelBuilder.forAddress("127.0.0.1", port)
-                  .usePlaintext()
-                  .eventLoopGroup(group)
-                  .channelType(NioSocketChannel.class)
-                  .build();
-          channels.add(channel);
-          boolean[] counted = new boolean[1];
-          StreamClient.newBuilder(channel, "idle-" + i, registry)
-              .executor(handlers)
-              .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-              .onStateChange(
-                  state -> {
-                    if (state == StreamClient.State.CONNECTED && !counted[0]) {
-                      counted[0] = true;
-                      connected.countDown();
-                    }
-                  })
-              .start();
-        }
-        if (!connected.await(60, TimeUnit.SECONDS)) {
-          System.err.println("agents " + start + ".." + end + " did not all connect in 60 s");
-        }
-      }
-      Thread.currentThread().join(); // until killed
     }
   }
 }

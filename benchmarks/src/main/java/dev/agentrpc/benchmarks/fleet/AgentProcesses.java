@@ -1,0 +1,168 @@
+package dev.agentrpc.benchmarks.fleet;
+
+import dev.agentrpc.server.Clients;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Agent JVMs ({@link AgentFleet}) started as child processes of this one, with the same java
+ * and class path: {@code count} agents named {@code <prefix>-0} ... {@code <prefix>-<count-1>},
+ * split over as few JVMs as {@code perJvm} allows (every connection is a socket in both
+ * processes, and the open-file limit is per process). Closing stops them all: their standard
+ * input is closed so they close their agents, then whatever is left after a grace period is
+ * destroyed. A shutdown hook does the same if this JVM exits first.
+ */
+public final class AgentProcesses implements AutoCloseable {
+  /** Agents per JVM unless told: 5,000 sockets stay well under an open-file limit of 20,000. */
+  public static final int DEFAULT_PER_JVM = 5000;
+
+  private final List<Process> processes = new ArrayList<>();
+  private final CountDownLatch ready;
+  private final Thread hook = new Thread(this::destroyAll, "agent-processes-destroy");
+  private boolean closed;
+
+  private AgentProcesses(int jvms) {
+    ready = new CountDownLatch(jvms);
+  }
+
+  /**
+   * Starts the agent JVMs dialing 127.0.0.1:{@code port}; {@code fleetOptions} are passed to
+   * each {@link AgentFleet} after its positional arguments.
+   */
+  public static AgentProcesses launch(int port, int count, String prefix, int perJvm, List<String> fleetOptions)
+      throws IOException, InterruptedException {
+    int jvms = Math.max(1, (count + perJvm - 1) / perJvm);
+    AgentProcesses agents = new AgentProcesses(jvms);
+    Runtime.getRuntime().addShutdownHook(agents.hook);
+    try {
+      String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+      for (int j = 0; j < jvms; j++) {
+        int first = j * count / jvms;
+        int size = (j + 1) * count / jvms - first;
+        long heapMiB = 256 + size / 4L; // ~250 KiB per agent and channel is ample
+        List<String> command = new ArrayList<>(List.of(
+            java, "-Xmx" + heapMiB + "m", "-cp", System.getProperty("java.class.path"),
+            AgentFleet.class.getName(), "127.0.0.1", Integer.toString(port), Integer.toString(size), prefix,
+            "--first", Integer.toString(first)));
+        command.addAll(fleetOptions);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        agents.processes.add(process);
+        agents.forward(process, "[agents " + j + "] ");
+      }
+      return agents;
+    } catch (IOException | RuntimeException e) {
+      agents.close();
+      throw e;
+    }
+  }
+
+  /** Echoes a child's output, and counts its ready line. */
+  private void forward(Process process, String tag) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (line.startsWith(AgentFleet.READY)) {
+                    ready.countDown();
+                  } else {
+                    System.out.println(tag + line);
+                  }
+                }
+              } catch (IOException e) {
+                // the child is gone
+              }
+            },
+            "agent-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Waits until every JVM reported all its agents connected. */
+  public void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+      checkAlive();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(ready.getCount() + " agent JVMs not ready within " + timeout);
+      }
+    }
+  }
+
+  /** Throws if an agent JVM has exited. */
+  public void checkAlive() {
+    for (Process process : processes) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("an agent JVM exited with " + process.exitValue());
+      }
+    }
+  }
+
+  /**
+   * Polls {@code clients} every few milliseconds until {@code count} clients are connected,
+   * failing if an agent JVM exits or {@code timeout} passes first.
+   */
+  public void awaitJoined(Clients clients, int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (clients.names().size() < count) {
+      checkAlive();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "only " + clients.names().size() + " of " + count + " agents joined within " + timeout);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Stops every agent JVM: closes its input, then destroys what is still alive after 30 s. */
+  @Override
+  public synchronized void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Process process : processes) {
+      try {
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        // already gone
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (Process process : processes) {
+      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        process.destroy();
+      }
+    }
+    destroyAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // this JVM is shutting down: the hook runs anyway
+    }
+  }
+
+  private void destroyAll() {
+    for (Process process : processes) {
+      process.destroy();
+    }
+    for (Process process : processes) {
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
