@@ -2,7 +2,7 @@ package dev.agentrpc.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
 public final class BatchingExecutor implements Executor {
   private static final Logger logger = LoggerFactory.getLogger(BatchingExecutor.class);
 
+  // A field updater rather than an atomic object: the controller holds one per agent.
+  private static final AtomicReferenceFieldUpdater<BatchingExecutor, Node> WAITING =
+      AtomicReferenceFieldUpdater.newUpdater(BatchingExecutor.class, Node.class, "waiting");
+
   private final Executor delegate;
   /** The tasks of the batch waiting for its drain, newest first; null when none waits. */
-  private final AtomicReference<Node> waiting = new AtomicReference<>();
-  private final Runnable drain = this::drain;
+  private volatile Node waiting;
 
   public BatchingExecutor(Executor delegate) {
     this.delegate = delegate;
@@ -34,12 +37,12 @@ public final class BatchingExecutor implements Executor {
     Node node = new Node(task);
     Node newest;
     do {
-      newest = waiting.get();
+      newest = waiting;
       node.next = newest;
-    } while (!waiting.compareAndSet(newest, node));
+    } while (!WAITING.compareAndSet(this, newest, node));
     if (newest == null) {
       try {
-        delegate.execute(drain);
+        delegate.execute(this::drain);
       } catch (RejectedExecutionException e) {
         drain();
       }
@@ -47,7 +50,7 @@ public final class BatchingExecutor implements Executor {
   }
 
   private void drain() {
-    Node newestFirst = waiting.getAndSet(null);
+    Node newestFirst = WAITING.getAndSet(this, null);
     Node oldestFirst = null;
     while (newestFirst != null) {
       Node next = newestFirst.next;

@@ -2,8 +2,8 @@ package dev.agentrpc.server;
 
 import dev.agentrpc.proto.v1.ServerToClient;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The commands waiting for one client's connection to take them: requests (as their calls,
@@ -17,9 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CommandQueue {
   private static final int SWEEP_THRESHOLD = 1024;
 
+  // Field updaters rather than atomic objects: a controller holds one queue per agent.
+  private static final AtomicLongFieldUpdater<CommandQueue> QUEUED_BYTES =
+      AtomicLongFieldUpdater.newUpdater(CommandQueue.class, "queuedBytes");
+  private static final AtomicIntegerFieldUpdater<CommandQueue> DEAD_ENTRIES =
+      AtomicIntegerFieldUpdater.newUpdater(CommandQueue.class, "deadEntries");
+
   private final ConcurrentLinkedQueue<Object> entries = new ConcurrentLinkedQueue<>();
-  private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicInteger deadEntries = new AtomicInteger();
+  private volatile long queuedBytes;
+  private volatile int deadEntries;
   private final long maxBytes;
 
   CommandQueue(long maxBytes) {
@@ -31,11 +37,11 @@ final class CommandQueue {
     int bytes = call.bytes();
     long queued;
     do {
-      queued = queuedBytes.get();
+      queued = queuedBytes;
       if (queued + bytes > maxBytes) {
         return false; // the count never passes the cap, not even for a moment
       }
-    } while (!queuedBytes.compareAndSet(queued, queued + bytes));
+    } while (!QUEUED_BYTES.compareAndSet(this, queued, queued + bytes));
     entries.add(call);
     return true;
   }
@@ -46,8 +52,8 @@ final class CommandQueue {
 
   /** {@code call} ended before it was written; true when the queue wants a sweep. */
   boolean dropped(PendingCall<?> call) {
-    queuedBytes.addAndGet(-call.bytes());
-    return deadEntries.incrementAndGet() == SWEEP_THRESHOLD;
+    QUEUED_BYTES.addAndGet(this, -call.bytes());
+    return DEAD_ENTRIES.incrementAndGet(this) == SWEEP_THRESHOLD;
   }
 
   /** The next command to write, or null when none waits. Serializer only. */
@@ -60,10 +66,10 @@ final class CommandQueue {
       PendingCall<?> call = (PendingCall<?>) entry;
       ServerToClient request = call.takeRequest(nowNanos);
       if (request != null) {
-        queuedBytes.addAndGet(-call.bytes());
+        QUEUED_BYTES.addAndGet(this, -call.bytes());
         return request;
       }
-      deadEntries.decrementAndGet();
+      DEAD_ENTRIES.decrementAndGet(this);
     }
     return null;
   }
@@ -73,7 +79,7 @@ final class CommandQueue {
     entries.removeIf(
         entry -> {
           if (entry instanceof PendingCall && ((PendingCall<?>) entry).isDropped()) {
-            deadEntries.decrementAndGet();
+            DEAD_ENTRIES.decrementAndGet(this);
             return true;
           }
           return false;
@@ -86,7 +92,7 @@ final class CommandQueue {
   }
 
   long queuedBytes() {
-    return queuedBytes.get();
+    return queuedBytes;
   }
 
   boolean isEmpty() {

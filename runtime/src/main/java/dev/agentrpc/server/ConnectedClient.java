@@ -14,9 +14,8 @@ import io.grpc.Status;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,12 +34,20 @@ final class ConnectedClient implements ClientSession {
   private final Executor serializer;
   private final Executor deliveries;
   private final int maxInFlight;
-  private final AtomicLong nextId;
+  // Field updaters rather than atomic objects: a controller holds one of these per agent.
+  private static final AtomicLongFieldUpdater<ConnectedClient> NEXT_ID =
+      AtomicLongFieldUpdater.newUpdater(ConnectedClient.class, "nextId");
+  private static final AtomicIntegerFieldUpdater<ConnectedClient> SLOTS =
+      AtomicIntegerFieldUpdater.newUpdater(ConnectedClient.class, "slots");
+  private static final AtomicIntegerFieldUpdater<ConnectedClient> DRAIN_SCHEDULED =
+      AtomicIntegerFieldUpdater.newUpdater(ConnectedClient.class, "drainScheduled");
+
+  private volatile long nextId;
   /** Calls started and not yet delivered to their callers: the in-flight bound counts these. */
-  private final AtomicInteger slots = new AtomicInteger();
+  private volatile int slots;
   private final ConcurrentHashMap<Long, PendingCall<?>> pending = new ConcurrentHashMap<>();
   private final CommandQueue outbound;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private volatile int drainScheduled; // 1 while a drain is queued on the serializer
   private final Runnable drain = this::drain;
   private volatile Status closedWith;
   private boolean sinkClosed; // serializer only
@@ -60,7 +67,7 @@ final class ConnectedClient implements ClientSession {
     this.serializer = sink.serializer();
     this.deliveries = new BatchingExecutor(clients.callbackExecutor());
     this.maxInFlight = maxInFlight;
-    this.nextId = new AtomicLong(firstId);
+    this.nextId = firstId;
     this.outbound = new CommandQueue(maxQueuedBytes);
   }
 
@@ -126,8 +133,8 @@ final class ConnectedClient implements ClientSession {
    */
   <R> PendingCall<R> start(
       Any payload, Parser<R> parser, long timeoutNanos, Context callerContext, Completion<R> completion) {
-    if (slots.incrementAndGet() > maxInFlight) {
-      slots.decrementAndGet();
+    if (SLOTS.incrementAndGet(this) > maxInFlight) {
+      SLOTS.decrementAndGet(this);
       completion.refused(
           Status.RESOURCE_EXHAUSTED.withDescription(
               "client '"
@@ -137,7 +144,7 @@ final class ConnectedClient implements ClientSession {
                   + " calls in flight; retry later or raise Clients.Builder.maxInFlightPerClient"));
       return null;
     }
-    long id = nextId.getAndIncrement();
+    long id = NEXT_ID.getAndIncrement(this);
     PendingCall<R> call =
         new PendingCall<>(this, id, payload, parser, timeoutNanos, System.nanoTime(), completion);
     completion.bind(call);
@@ -175,7 +182,7 @@ final class ConnectedClient implements ClientSession {
   }
 
   void releaseSlot() {
-    slots.decrementAndGet();
+    SLOTS.decrementAndGet(this);
   }
 
   void droppedUnwritten(PendingCall<?> call) {
@@ -215,13 +222,13 @@ final class ConnectedClient implements ClientSession {
   }
 
   private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
       serializer.execute(drain);
     }
   }
 
   private void drain() {
-    drainScheduled.set(false);
+    drainScheduled = 0;
     if (sinkClosed) {
       return;
     }

@@ -5,6 +5,7 @@ import dev.agentrpc.client.ResponseSink;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.Response;
 import dev.agentrpc.proto.v1.ServerToClient;
+import io.grpc.ClientInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -29,6 +30,7 @@ final class ClientConnection
   private final OutboundQueue<ClientToServer> outbound;
   private final long startNanos = System.nanoTime();
   private volatile boolean commandReceived;
+  private volatile boolean acknowledged;
   private boolean connected; // onReady thread only
   private volatile boolean warnedFull;
 
@@ -60,9 +62,14 @@ final class ClientConnection
             .build());
   }
 
-  /** Whether the server showed it accepted this connection: it sent a command. */
+  /** The interceptor that notices the server's acknowledgement of the Hello. */
+  ClientInterceptor acknowledgementWatcher() {
+    return JoinAcknowledgement.watcher(() -> acknowledged = true);
+  }
+
+  /** Whether the server showed it accepted this connection: it acknowledged the Hello or sent a command. */
   boolean wasAccepted() {
-    return commandReceived;
+    return acknowledged || commandReceived;
   }
 
   /** How long ago the stream was opened. */

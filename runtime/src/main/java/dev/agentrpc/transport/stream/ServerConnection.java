@@ -19,7 +19,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +38,14 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private final StreamAdmission admission;
   private final JoinPolicy joinPolicy;
   private final StreamServer.Peer peer;
-  private final AtomicBoolean awaitingHello = new AtomicBoolean(true);
-  private final AtomicBoolean admitted = new AtomicBoolean(true);
+  // Field updaters rather than atomic objects: a controller holds one connection per agent.
+  private static final AtomicIntegerFieldUpdater<ServerConnection> AWAITING_HELLO =
+      AtomicIntegerFieldUpdater.newUpdater(ServerConnection.class, "awaitingHello");
+  private static final AtomicIntegerFieldUpdater<ServerConnection> ADMITTED =
+      AtomicIntegerFieldUpdater.newUpdater(ServerConnection.class, "admitted");
+
+  private volatile int awaitingHello = 1; // 1 until Hello came or the stream ended
+  private volatile int admitted = 1; // 1 until the stream gave its admission places back
   private final SynchronizationContext serializer =
       new SynchronizationContext(
           (thread, e) -> logger.error("a Connect stream's serialized task threw", e));
@@ -201,7 +207,14 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     if (closed) {
       // Ended (Hello timeout, cancel) while joining: leave at once.
       joined.onDisconnect(Status.CANCELLED.withDescription("the stream closed while joining"));
+      return;
     }
+    serializer.execute(
+        () -> {
+          if (!closed && !streamEnded) {
+            peer.acknowledgeJoin();
+          }
+        });
   }
 
   private void violation(String description) {
@@ -245,7 +258,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   }
 
   private void helloDone() {
-    if (awaitingHello.compareAndSet(true, false)) {
+    if (AWAITING_HELLO.compareAndSet(this, 1, 0)) {
       admission.helloDone();
     }
   }
@@ -253,7 +266,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   /** Gives the stream's places back to the admission limits, once. */
   private void release() {
     helloDone();
-    if (admitted.compareAndSet(true, false)) {
+    if (ADMITTED.compareAndSet(this, 1, 0)) {
       admission.ended(peer.address);
     }
   }

@@ -250,7 +250,7 @@ public final class StreamClient implements AutoCloseable {
             connectionEvents);
     connection = next;
     try {
-      stub.connect(next);
+      stub.withInterceptors(next.acknowledgementWatcher()).connect(next);
       next.sayHello(name);
     } catch (RuntimeException e) {
       onEnded(next, Status.fromThrowable(e));

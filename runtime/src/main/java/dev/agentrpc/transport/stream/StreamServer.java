@@ -169,17 +169,35 @@ public final class StreamServer implements BindableService {
   /** What the transport knows of the client of one stream, for admission and the join policy. */
   static final class Peer {
     final SocketAddress address;
-    final SSLSession sslSession;
-    final Metadata headers;
+    private final JoinAcknowledgement.ServerSide<?, ?> call;
+    private volatile SSLSession sslSession;
+    private volatile Metadata headers;
 
-    Peer(SocketAddress address, SSLSession sslSession, Metadata headers) {
+    Peer(
+        SocketAddress address,
+        SSLSession sslSession,
+        Metadata headers,
+        JoinAcknowledgement.ServerSide<?, ?> call) {
       this.address = address;
       this.sslSession = sslSession;
       this.headers = headers;
+      this.call = call;
     }
 
+    /** Tells the client it joined. Only on the connection's serializer. */
+    void acknowledgeJoin() {
+      call.acknowledge();
+    }
+
+    /**
+     * What the join policy decides on; called once, at Hello. The headers and TLS session
+     * are let go of then: a joined connection holds on only to its address.
+     */
     JoinRequest joinRequest(String name) {
-      return new JoinRequest(name, address, sslSession, headers);
+      JoinRequest request = new JoinRequest(name, address, sslSession, headers);
+      sslSession = null;
+      headers = null;
+      return request;
     }
   }
 
@@ -188,12 +206,15 @@ public final class StreamServer implements BindableService {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      JoinAcknowledgement.ServerSide<Q, R> acknowledging = new JoinAcknowledgement.ServerSide<>(call);
       Peer peer =
           new Peer(
               call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
               call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
-              headers);
-      return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
+              headers,
+              acknowledging);
+      return Contexts.interceptCall(
+          Context.current().withValue(PEER, peer), acknowledging, headers, next);
     }
   }
 

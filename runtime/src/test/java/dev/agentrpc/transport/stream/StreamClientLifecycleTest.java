@@ -178,6 +178,56 @@ class StreamClientLifecycleTest {
     return next;
   }
 
+  @Test
+  void anAgentAdmittedButNeverCalledRedialsAfterTheInitialBackoffWhenTheControllerRestarts()
+      throws Exception {
+    Clients clients = Clients.create();
+    Server server = startController(clients, 0);
+    int port = server.getPort();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    BlockingQueue<Long> waits = new LinkedBlockingQueue<>();
+    BlockingQueue<Long> dials = new LinkedBlockingQueue<>();
+    try (StreamClient agent =
+        StreamClient.newBuilder(channel, "idle", new HandlerRegistry())
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(10))
+            .onStateChange(
+                state -> {
+                  if (state == StreamClient.State.WAITING_TO_RECONNECT) {
+                    waits.add(System.nanoTime());
+                  } else if (state == StreamClient.State.CONNECTING) {
+                    dials.add(System.nanoTime());
+                  }
+                })
+            .start()) {
+      take(dials);
+      clients.awaitConnected(java.util.List.of("idle"), Fleet.WAIT);
+      long lastDelay = 0;
+      for (int restart = 1; restart <= 4; restart++) {
+        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        server = startController(clients, port);
+        long waitStart = take(waits);
+        lastDelay = take(dials) - waitStart;
+        clients.awaitConnected(java.util.List.of("idle"), Fleet.WAIT);
+      }
+
+      // The controller acknowledges the join, so each stream counts as accepted and the
+      // backoff starts over: about 100 ms each time. Without it, the fourth delay would have
+      // grown to 100 ms * 1.6^3 = 410 ms (at least 328 ms with the jitter).
+      assertThat(Duration.ofNanos(lastDelay)).isLessThan(Duration.ofMillis(300));
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      clients.close();
+    }
+  }
+
+  private static Server startController(Clients clients, int port) throws java.io.IOException {
+    return StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)))
+        .addService(StreamServer.newBuilder(clients).build())
+        .build()
+        .start();
+  }
+
   private static long take(BlockingQueue<Long> queue) throws InterruptedException {
     return next(queue);
   }
