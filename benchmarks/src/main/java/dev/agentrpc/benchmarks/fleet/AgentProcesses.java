@@ -51,7 +51,11 @@ public final class AgentProcesses implements AutoCloseable {
         int size = (j + 1) * count / jvms - first;
         long heapMiB = 256 + size / 4L; // ~250 KiB per agent and channel is ample
         List<String> command = new ArrayList<>(List.of(
-            java, "-Xmx" + heapMiB + "m", "-cp", System.getProperty("java.class.path"),
+            java, "-Xmx" + heapMiB + "m",
+            // One agent per process logs each redial at INFO; thousands in one JVM would spend
+            // the storm writing those lines. Warnings and errors still show.
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp", System.getProperty("java.class.path"),
             AgentFleet.class.getName(), "127.0.0.1", Integer.toString(port), Integer.toString(size), prefix,
             "--first", Integer.toString(first)));
         command.addAll(fleetOptions);

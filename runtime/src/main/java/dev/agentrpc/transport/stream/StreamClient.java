@@ -135,6 +135,7 @@ public final class StreamClient implements AutoCloseable {
   private volatile boolean closing;
   private ClientConnection connection; // sync only
   private SynchronizationContext.ScheduledHandle redial; // sync only
+  private boolean dialedUnconnected; // sync only: the last dial found the channel not connected
 
   private StreamClient(Builder builder) {
     this.channel = builder.channel;
@@ -232,10 +233,13 @@ public final class StreamClient implements AutoCloseable {
     if (channelShutDown()) {
       return;
     }
+    dialedUnconnected = false;
     if (channel instanceof ManagedChannel) {
       // One backoff, ours: a channel still waiting out its own reconnect backoff would
       // fail this stream at once and make the delays add up.
-      ((ManagedChannel) channel).resetConnectBackoff();
+      ManagedChannel managed = (ManagedChannel) channel;
+      dialedUnconnected = managed.getState(false) != ConnectivityState.READY;
+      managed.resetConnectBackoff();
     }
     setState(State.CONNECTING);
     ClientConnection next =
@@ -317,6 +321,35 @@ public final class StreamClient implements AutoCloseable {
     }
     setState(State.WAITING_TO_RECONNECT);
     redial = sync.schedule(this::dial, delay, TimeUnit.NANOSECONDS, SharedTimer.get());
+    if (dialedUnconnected && status.getCode() != Status.Code.ABORTED) {
+      dialWhenConnected(redial);
+    }
+  }
+
+  /**
+   * Dials at once, instead of when {@code wait} ends, once the channel is connected. A stream
+   * opened on a channel in TRANSIENT_FAILURE fails at once, even while the reconnect its dial
+   * started succeeds: without this, an agent would wait one more backoff after its server
+   * came back. Only after a dial on an unconnected channel: a stream the server itself
+   * refused or ended waits out its backoff.
+   */
+  private void dialWhenConnected(SynchronizationContext.ScheduledHandle wait) {
+    ManagedChannel managed = (ManagedChannel) channel;
+    ConnectivityState now = managed.getState(false);
+    if (now == ConnectivityState.READY) {
+      wait.cancel();
+      dial();
+      return;
+    }
+    managed.notifyWhenStateChanged(
+        now,
+        () ->
+            sync.execute(
+                () -> {
+                  if (redial == wait && !closing && state == State.WAITING_TO_RECONNECT) {
+                    dialWhenConnected(wait);
+                  }
+                }));
   }
 
   /** Closes the client, with that reason, if the user shut its channel down. */

@@ -221,6 +221,62 @@ class StreamClientLifecycleTest {
     }
   }
 
+  @Test
+  void anAgentDialsAsSoonAsItsChannelReconnectsInsteadOfWaitingOutItsBackoff() throws Exception {
+    Clients clients = Clients.create();
+    Server server = startController(clients, 0);
+    int port = server.getPort();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+    BlockingQueue<Long> times = new LinkedBlockingQueue<>();
+    try (StreamClient agent =
+        StreamClient.newBuilder(channel, "back", new HandlerRegistry())
+            .backoff(Duration.ofMillis(300), Duration.ofMillis(300))
+            .onStateChange(
+                state -> {
+                  times.add(System.nanoTime());
+                  states.add(state);
+                })
+            .start()) {
+      clients.awaitConnected(java.util.List.of("back"), Fleet.WAIT);
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      // Eight failed dials: by then the channel's own reconnect backoff has grown past ours,
+      // so only our dials make it try again.
+      for (int failed = 0; failed < 8; ) {
+        take(times);
+        if (next(states) == StreamClient.State.WAITING_TO_RECONNECT) {
+          failed++;
+        }
+      }
+      server = startController(clients, port); // the next dial is 240 ms or more away
+
+      // That dial's stream may still fail at once (the channel is in TRANSIENT_FAILURE while
+      // the reconnect it started runs), but the agent dials again the moment the channel
+      // connects, not a whole backoff (at least 240 ms) later.
+      long waitingSince = 0;
+      int waits = 0;
+      while (true) {
+        long at = take(times);
+        StreamClient.State state = next(states);
+        if (state == StreamClient.State.CONNECTED) {
+          break;
+        }
+        if (state == StreamClient.State.WAITING_TO_RECONNECT) {
+          waits++;
+          waitingSince = at;
+        } else if (state == StreamClient.State.CONNECTING && waits > 0) {
+          assertThat(Duration.ofNanos(at - waitingSince)).isLessThan(Duration.ofMillis(200));
+        }
+      }
+      assertThat(waits).isLessThanOrEqualTo(1);
+      clients.awaitConnected(java.util.List.of("back"), Fleet.WAIT);
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      clients.close();
+    }
+  }
+
   private static Server startController(Clients clients, int port) throws java.io.IOException {
     return StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)))
         .addService(StreamServer.newBuilder(clients).build())
