@@ -9,14 +9,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An agent's bearer token, sent as {@code authorization: Bearer <token>} on its stream. */
-final class BearerToken extends CallCredentials {
+/**
+ * An agent's bearer token as gRPC call credentials, sent as {@code authorization: Bearer
+ * <token>} on its stream or polls; over a connection without TLS it logs a WARN once.
+ */
+public final class BearerToken extends CallCredentials {
   private static final Logger logger = LoggerFactory.getLogger(BearerToken.class);
 
   private final Metadata headers = new Metadata();
   private final AtomicBoolean warnedPlaintext = new AtomicBoolean();
 
-  BearerToken(String token) {
+  /** Credentials that send {@code token}; validating it is the caller's job. */
+  public BearerToken(String token) {
     headers.put(JoinPolicies.AUTHORIZATION, "Bearer " + token);
   }
 

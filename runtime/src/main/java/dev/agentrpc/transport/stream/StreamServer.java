@@ -10,6 +10,10 @@ import dev.agentrpc.server.identity.JoinPolicies;
 import dev.agentrpc.server.identity.JoinPolicy;
 import dev.agentrpc.server.identity.JoinRequest;
 import dev.agentrpc.server.spi.Sessions;
+import dev.agentrpc.transport.poll.PollExchange;
+import dev.agentrpc.transport.poll.PollSessions;
+import dev.agentrpc.proto.v1.PollRequest;
+import dev.agentrpc.proto.v1.PollResponse;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -40,7 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server end of the stream transport: a gRPC service that admits clients dialing in
- * over {@code agentrpc.v1.Coordinator/Connect} into {@link Clients}.
+ * over {@code agentrpc.v1.Coordinator/Connect} into {@link Clients}. The same service serves
+ * {@code Coordinator/Poll}, the gRPC binding of the poll transports ({@link PollSessions}),
+ * with the same TLS, interceptors and join policy.
  *
  * <p>Add it to any gRPC {@link io.grpc.Server}, best one set up with {@link #configure}: its
  * callbacks never block and run no user code (callers' futures complete on {@link Clients}'
@@ -64,6 +70,7 @@ public final class StreamServer implements BindableService {
   private final HealthStatusManager health;
   private final StreamAdmission admission;
   private final JoinPolicy joinPolicy;
+  private final PollSessions pollSessions;
 
   private StreamServer(Builder builder) {
     this.clients = builder.clients;
@@ -71,6 +78,10 @@ public final class StreamServer implements BindableService {
     this.health = builder.health;
     this.admission = new StreamAdmission(builder.maxStreamsPerConnection, builder.maxStreamsAwaitingHello);
     this.joinPolicy = builder.joinPolicy;
+    this.pollSessions =
+        builder.pollSessions != null
+            ? builder.pollSessions
+            : PollSessions.newBuilder(clients).joinPolicy(joinPolicy).build();
     if (JoinPolicies.isAnyName(joinPolicy)) {
       logger.warn(
           "agents' names are self-asserted: anyone who can reach this server can join as, and"
@@ -150,6 +161,10 @@ public final class StreamServer implements BindableService {
                     .build(),
                 ServerCalls.asyncBidiStreamingCall(
                     responses -> open((ServerCallStreamObserver<ServerToClient>) responses)))
+            .addMethod(
+                CoordinatorGrpc.getPollMethod(),
+                ServerCalls.asyncUnaryCall(
+                    (request, answer) -> poll(request, (ServerCallStreamObserver<PollResponse>) answer)))
             .build();
     return ServerInterceptors.intercept(service, new PeerInterceptor());
   }
@@ -164,6 +179,32 @@ public final class StreamServer implements BindableService {
       return new Ignored();
     }
     return new ServerConnection(clients, responses, helloTimeoutNanos, admission, joinPolicy, peer);
+  }
+
+  /** One poll over gRPC: a unary call answered when its session says so. */
+  private void poll(PollRequest request, ServerCallStreamObserver<PollResponse> answer) {
+    Peer peer = PEER.get();
+    PollSessions.Pending pending =
+        pollSessions.poll(
+            request,
+            peer::joinRequest,
+            new PollExchange() {
+              @Override
+              public void answer(PollResponse response) {
+                if (!answer.isCancelled()) {
+                  answer.onNext(response);
+                  answer.onCompleted();
+                }
+              }
+
+              @Override
+              public void fail(Status status) {
+                if (!answer.isCancelled()) {
+                  answer.onError(status.asRuntimeException());
+                }
+              }
+            });
+    answer.setOnCancelHandler(pending::abandon);
   }
 
   /** What the transport knows of the client of one stream, for admission and the join policy. */
@@ -238,6 +279,7 @@ public final class StreamServer implements BindableService {
     private int maxStreamsPerConnection = 4;
     private int maxStreamsAwaitingHello = 1024;
     private JoinPolicy joinPolicy = JoinPolicies.anyName();
+    private PollSessions pollSessions;
 
     private Builder(Clients clients) {
       this.clients = Objects.requireNonNull(clients, "clients");
@@ -262,6 +304,16 @@ public final class StreamServer implements BindableService {
      */
     public Builder joinPolicy(JoinPolicy policy) {
       this.joinPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The poll sessions that {@code Coordinator/Poll} serves, to share them with another
+     * binding (the HTTP/1.1 servlet) or to set their options. Unless set, sessions of this
+     * builder's Clients with its join policy and the default options.
+     */
+    public Builder pollSessions(PollSessions sessions) {
+      this.pollSessions = Objects.requireNonNull(sessions, "sessions");
       return this;
     }
 
