@@ -69,7 +69,7 @@ class PollSessionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LONG_POLL", "HEARTBEAT"})
+  @EnumSource(names = {"LONG_POLL", "HEARTBEAT", "HTTP_LONG_POLL"})
   void aLostAnswerLosesNoCommandAndRunsNoRequestTwice(Transport transport) throws Exception {
     start(Clients.create(), options -> {});
     FakeAgent agent = new FakeAgent("agent-a");

@@ -1,6 +1,7 @@
 package dev.agentrpc.it;
 
 import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.transport.http.HttpPollTransport;
 import dev.agentrpc.transport.poll.PollClient;
 import dev.agentrpc.transport.poll.PollTransport;
 import dev.agentrpc.transport.stream.StreamClient;
@@ -43,6 +44,16 @@ enum Transport {
               .start();
       return new Agent(client::close, channel, client::state);
     }
+  },
+  HTTP_LONG_POLL {
+    @Override
+    Agent start(Controller controller, String name, HandlerRegistry registry, UnaryOperator<PollTransport> wrap) {
+      PollClient client =
+          PollClient.longPoll(wrap.apply(HttpPollTransport.create(controller.pollUri())), name, registry)
+              .backoff(BACKOFF, MAX_BACKOFF)
+              .start();
+      return new Agent(client::close, null, client::state);
+    }
   };
 
   static final Duration BACKOFF = Duration.ofMillis(50);
@@ -60,7 +71,7 @@ enum Transport {
     return NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
   }
 
-  /** A running agent: its client, and the channel it owns. */
+  /** A running agent: its client, and the channel it owns (none over HTTP). */
   static final class Agent implements AutoCloseable {
     private final Runnable close;
     private final ManagedChannel channel;
@@ -76,7 +87,7 @@ enum Transport {
       return state.get();
     }
 
-    /** Cuts the agent off the network, as if its host vanished: its channel shuts down. */
+    /** Cuts a gRPC agent off the network, as if its host vanished: its channel shuts down. */
     void vanish() throws InterruptedException {
       channel.shutdownNow().awaitTermination(Controller.WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -84,6 +95,9 @@ enum Transport {
     @Override
     public void close() {
       close.run();
+      if (channel == null) {
+        return;
+      }
       channel.shutdown();
       try {
         if (!channel.awaitTermination(Controller.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -88,20 +88,16 @@ class TransportConformanceTest {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void aCallTheAgentNeverAnswersEndsDeadlineExceededAndItsHandlerIsCancelled(Transport transport)
-      throws Exception {
+  void aCallTheAgentNeverAnswersEndsDeadlineExceeded(Transport transport) throws Exception {
     start(Clients.create());
-    FakeAgent agent = agent(transport, "agent-a");
+    agent(transport, "agent-a");
     controller.awaitJoined("agent-a");
 
-    // hang's own timeout is 200 ms
+    // hang's own timeout is 200 ms; the agent may or may not have got the request by then
     assertStatus(
         proxy.async().hang("agent-a", HangRequest.getDefaultInstance()),
         Status.Code.DEADLINE_EXCEEDED,
         PROMPTLY);
-    assertThat(agent.nextHang().handle((reply, failure) -> failure).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-        .as("the handler's deadline passed on the agent too")
-        .isNotNull();
   }
 
   @ParameterizedTest
