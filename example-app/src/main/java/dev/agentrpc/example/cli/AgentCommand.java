@@ -1,6 +1,7 @@
 package dev.agentrpc.example.cli;
 
 import dev.agentrpc.example.agent.AgentRunner;
+import dev.agentrpc.example.agent.AgentTransport;
 import dev.agentrpc.example.agent.SandboxRoot;
 import dev.agentrpc.example.security.AgentSecurity;
 import dev.agentrpc.transport.stream.StreamClient;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Dials a controller and serves the fleet operations until stopped.",
       "Redials forever (exponential backoff with jitter) whenever the connection drops.",
+      "Over --transport stream (default), long-poll, heartbeat or http-long-poll.",
       "Plaintext unless --tls-ca is given; with --tls-cert and --tls-key too, the agent presents "
           + "its certificate (mTLS)."
     })
@@ -42,6 +44,17 @@ final class AgentCommand implements Callable<Integer> {
       defaultValue = ".",
       description = "the directory listDir may show; nothing outside it is read (default: the current directory)")
   Path root;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "stream",
+      paramLabel = "NAME",
+      description =
+          "how to reach the controller: stream (one gRPC stream, the default), long-poll (gRPC"
+              + " polls held until a command, where streams are cut), heartbeat (gRPC polls every 5 s,"
+              + " where held requests are cut too), http-long-poll (plain HTTP/1.1 to the"
+              + " controller's --http-port, where only HTTP/1.1 passes)")
+  String transport;
 
   @Option(
       names = "--max-backoff",
@@ -73,8 +86,10 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    AgentTransport chosen;
     AgentSecurity security;
     try {
+      chosen = AgentTransport.of(transport);
       security = security();
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
@@ -93,13 +108,22 @@ final class AgentCommand implements Callable<Integer> {
     try {
       runner =
           AgentRunner.newBuilder(name, server, sandbox)
+              .transport(chosen)
               .backoff(initial, maxBackoff)
               .security(security)
               .onStateChange(
                   state -> {
                     if (state == StreamClient.State.CONNECTED) {
                       out.println(
-                          "agent '" + name + "' connected to " + server + " (" + security.description() + "), said Hello");
+                          "agent '"
+                              + name
+                              + "' connected to "
+                              + server
+                              + " over "
+                              + transport
+                              + " ("
+                              + security.description()
+                              + "), said Hello");
                       out.flush();
                     }
                   })

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Serves agents and reads operator commands on standard input.",
-      "Listens on --host:--port for agents; commands: list, call <agent> <method> [json], "
+      "Listens on --host:--port for agents (stream, long-poll and heartbeat over gRPC), and on "
+          + "--http-port for agents polling over HTTP/1.1; commands: list, call <agent> <method> [json], "
           + "all <method> [json], help, quit.",
       "Plaintext unless --tls-cert and --tls-key are given; with --tls-ca too, agents must "
           + "present certificates from that CA (mTLS) and join as the names they grant."
@@ -48,6 +49,15 @@ final class ControllerCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "the timeout of every call, e.g. 2s (default: each method's @Timeout)")
   Duration timeout;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description =
+          "the port agents polling over plain HTTP/1.1 dial (agent --transport http-long-poll); 0"
+              + " picks a free one, -1 serves none. Default: a free one for a plaintext controller,"
+              + " none with TLS (this example serves HTTP without TLS)")
+  Integer httpPort;
 
   @Option(names = "--no-console", description = "serve without reading standard input, until stopped")
   boolean noConsole;
@@ -96,7 +106,11 @@ final class ControllerCommand implements Callable<Integer> {
     }
     FleetController controller;
     try {
-      controller = FleetController.start(host, port, timeout, security);
+      int http = httpPort != null ? httpPort : tls.given() ? -1 : 0;
+      controller = FleetController.start(host, port, http, timeout, security);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
     } catch (IOException e) {
       err.println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
       return 1;
@@ -105,6 +119,18 @@ final class ControllerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(closer);
     try (controller) {
       out.println("controller listening on " + host + ":" + controller.port() + " (" + controller.security() + ")");
+      if (controller.httpPort() >= 0) {
+        out.println(
+            "and on "
+                + host
+                + ":"
+                + controller.httpPort()
+                + " for agents polling over HTTP/1.1 (agent --transport http-long-poll --server "
+                + host
+                + ":"
+                + controller.httpPort()
+                + ")");
+      }
       out.println(
           "start an agent with: java -jar example-app/target/agentrpc-example-app.jar agent --name agent-1 --server "
               + ("0.0.0.0".equals(host) ? "<this-host>" : host)

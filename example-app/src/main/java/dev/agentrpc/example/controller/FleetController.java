@@ -3,7 +3,10 @@ package dev.agentrpc.example.controller;
 import dev.agentrpc.example.AgentFunctionsProxy;
 import dev.agentrpc.example.security.ControllerSecurity;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.transport.http.PollServlet;
+import dev.agentrpc.transport.poll.PollSessions;
 import dev.agentrpc.transport.stream.StreamServer;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -13,21 +16,35 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The controller: a gRPC server agents dial into, the {@link Clients} they join, and the
- * typed {@link AgentFunctionsProxy} that calls them.
+ * The controller: a gRPC server agents dial into (over the stream, long-poll or heartbeat
+ * transport), an HTTP/1.1 server for agents polling over plain HTTP (Jetty, serving the poll
+ * servlet; plaintext controllers only), the {@link Clients} they join, and the typed {@link
+ * AgentFunctionsProxy} that calls them.
  */
 public final class FleetController implements AutoCloseable {
+  /** Where the HTTP server serves the poll servlet. */
+  public static final String POLL_PATH = "/agentrpc/poll";
+
   private final Clients clients;
   private final Server server;
+  private final org.eclipse.jetty.server.Server http; // null when not served
   private final AgentFunctionsProxy agents;
   private final ControllerSecurity security;
 
   private FleetController(
-      Clients clients, Server server, AgentFunctionsProxy agents, ControllerSecurity security) {
+      Clients clients,
+      Server server,
+      org.eclipse.jetty.server.Server http,
+      AgentFunctionsProxy agents,
+      ControllerSecurity security) {
     this.clients = clients;
     this.server = server;
+    this.http = http;
     this.agents = agents;
     this.security = security;
   }
@@ -53,15 +70,42 @@ public final class FleetController implements AutoCloseable {
    */
   public static FleetController start(String host, int port, Duration callTimeout, ControllerSecurity security)
       throws IOException {
+    return start(host, port, -1, callTimeout, security);
+  }
+
+  /**
+   * Starts a controller as {@link #start(String, int, Duration, ControllerSecurity)} does, and
+   * also serves agents polling over HTTP/1.1 on {@code httpPort} (0 picks a free one; -1 none).
+   * HTTP is served without TLS, so only by a plaintext controller.
+   *
+   * @throws IOException if a port cannot be bound
+   * @throws IllegalArgumentException for HTTP with TLS
+   */
+  public static FleetController start(
+      String host, int port, int httpPort, Duration callTimeout, ControllerSecurity security) throws IOException {
+    if (httpPort >= 0 && !(security.credentials() instanceof InsecureServerCredentials)) {
+      security.close();
+      throw new IllegalArgumentException(
+          "this example serves HTTP/1.1 without TLS, so not beside a TLS controller: put an HTTPS"
+              + " reverse proxy in front, or leave HTTP out");
+    }
     Clients clients = Clients.create();
+    // One set of poll sessions, served by both the gRPC Poll rpc and the HTTP servlet.
+    PollSessions sessions = PollSessions.newBuilder(clients).joinPolicy(security.joinPolicy()).build();
     Server server =
         // Keepalive finds dead agents within 15 s; the Connect stream runs without a thread hop.
         StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
-            .addService(StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).build())
+            .addService(
+                StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).pollSessions(sessions).build())
             .build();
+    org.eclipse.jetty.server.Server http = null;
     try {
       server.start();
+      if (httpPort >= 0) {
+        http = httpServer(host, httpPort, sessions);
+      }
     } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
       clients.close();
       security.close();
       throw e;
@@ -70,7 +114,28 @@ public final class FleetController implements AutoCloseable {
     if (callTimeout != null) {
       agents = agents.withTimeout(callTimeout);
     }
-    return new FleetController(clients, server, agents, security);
+    return new FleetController(clients, server, http, agents, security);
+  }
+
+  /** Jetty on {@code host:port}, serving the poll servlet at {@link #POLL_PATH}. */
+  private static org.eclipse.jetty.server.Server httpServer(String host, int port, PollSessions sessions)
+      throws IOException {
+    org.eclipse.jetty.server.Server http = new org.eclipse.jetty.server.Server();
+    ServerConnector connector = new ServerConnector(http);
+    connector.setHost(host);
+    connector.setPort(port);
+    http.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    ServletHolder poll = new ServletHolder(new PollServlet(sessions));
+    poll.setAsyncSupported(true);
+    context.addServlet(poll, POLL_PATH);
+    http.setHandler(context);
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IOException("cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return http;
   }
 
   /** How agents are served, in a few words for the operator. */
@@ -81,6 +146,11 @@ public final class FleetController implements AutoCloseable {
   /** The port agents dial. */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** The port agents polling over HTTP/1.1 dial; -1 when HTTP is not served. */
+  public int httpPort() {
+    return http == null ? -1 : ((ServerConnector) http.getConnectors()[0]).getLocalPort();
   }
 
   /** The connected agents. */
@@ -118,12 +188,18 @@ public final class FleetController implements AutoCloseable {
     clients.close();
     server.shutdown();
     try {
+      if (http != null) {
+        http.stop();
+      }
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();
       }
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      server.shutdownNow();
+      throw new IllegalStateException("the HTTP server did not stop", e);
     } finally {
       security.close();
     }
