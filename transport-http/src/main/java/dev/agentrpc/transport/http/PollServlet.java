@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,8 @@ public final class PollServlet extends HttpServlet {
     AsyncContext async = request.startAsync();
     async.setTimeout(0); // the session bounds the hold; the listener below covers a peer that left
     Exchange exchange = new Exchange(async);
-    PollSessions.Pending pending = sessions.poll(poll, peer(request), exchange);
+    // The listener goes on first: the session may answer before poll() returns.
+    AtomicReference<PollSessions.Pending> pending = new AtomicReference<>(() -> {});
     async.addListener(
         new AsyncListener() {
           @Override
@@ -98,18 +100,19 @@ public final class PollServlet extends HttpServlet {
 
           @Override
           public void onTimeout(AsyncEvent event) {
-            pending.abandon();
+            pending.get().abandon();
             exchange.fail(Status.DEADLINE_EXCEEDED.withDescription("the poll was held too long"));
           }
 
           @Override
           public void onError(AsyncEvent event) {
-            pending.abandon();
+            pending.get().abandon();
           }
 
           @Override
           public void onStartAsync(AsyncEvent event) {}
         });
+    pending.set(sessions.poll(poll, peer(request), exchange));
   }
 
   /** What the join policy sees of the poll's peer: its address and its authorization header. */
