@@ -108,6 +108,16 @@ class PollSessionTest {
         proxy.withTimeout(Duration.ofSeconds(60)).async().hang("agent-a", HangRequest.getDefaultInstance());
     agent.nextHang();
 
+    CountDownLatch left = new CountDownLatch(1);
+    Clients.Subscription leaves =
+        controller.clients.subscribe(
+            new ClientListener() {
+              @Override
+              public void onLeave(String client) {
+                left.countDown();
+              }
+            });
+    resources.add(leaves);
     long start = System.nanoTime();
     running.vanish();
 
@@ -122,7 +132,7 @@ class PollSessionTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .as("within the liveness window and a little, not the call's 60 s")
         .isLessThan(Duration.ofSeconds(5));
-    assertThat(controller.clients.isConnected("agent-a")).isFalse();
+    assertThat(left.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the agent left").isTrue();
     assertThat(controller.sessions.size()).isZero();
   }
 

@@ -5,6 +5,7 @@ import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.internal.CallbackPool;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.HandlerPool;
 import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.internal.SharedTimer;
@@ -23,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -62,6 +62,7 @@ public final class PollClient implements AutoCloseable {
   private static final int MAX_QUEUED_STATE_EVENTS = 1024;
   /** How much longer than its wait a poll may take before it fails DEADLINE_EXCEEDED. */
   static final Duration POLL_GRACE = Duration.ofSeconds(10);
+  private static final int HANDLER_THREAD_SLACK = 8;
 
   private final PollTransport transport;
   private final String name;
@@ -74,7 +75,7 @@ public final class PollClient implements AutoCloseable {
   private final int maxResponseBytes;
   private final int maxConcurrentHandlers;
   private final long maxQueuedRequestBytes;
-  private final ThreadPoolExecutor ownedExecutor;
+  private final HandlerPool ownedExecutor;
   private final Backoff backoff;
   private final long maxBackoffNanos;
   private final long maxBufferedBytes;
@@ -101,7 +102,11 @@ public final class PollClient implements AutoCloseable {
     this.intervalNanos = Durations.toNanos(builder.interval);
     this.bearerToken = builder.bearerToken;
     this.ownedExecutor =
-        builder.executor == null ? HandlerPool.create(builder.name, builder.maxConcurrentHandlers) : null;
+        builder.executor == null
+            // the dispatcher admits at most maxConcurrentHandlers; the rest cover threads returning
+            ? new HandlerPool(
+                "agentrpc-poll-handler-" + builder.name + "-", builder.maxConcurrentHandlers + HANDLER_THREAD_SLACK)
+            : null;
     this.executor = builder.executor != null ? builder.executor : ownedExecutor;
     this.registry = builder.registry;
     this.maxResponseBytes = builder.maxResponseBytes;
