@@ -113,7 +113,7 @@ public final class Bench {
       if (!row.benchmark().equals("SequentialBenchmark")
           && !row.benchmark().equals("PipelinedBenchmark")
           && !row.benchmark().equals("CallAllBenchmark")) {
-        out.append(String.format(Locale.ROOT, "- %s.%s %s: %s%n", row.benchmark(), row.method(), row.params(), row.primary()));
+        out.append(String.format(Locale.ROOT, "- %s.%s %s: %s%n", row.benchmark(), row.method(), row.params(), summary(row)));
       }
     }
     return out.toString();
@@ -198,6 +198,22 @@ public final class Bench {
 
   private static final String ALLOC = "gc.alloc.rate.norm";
   private static final String CPU = "cpu.us/op";
+
+  /** A figure outside the tables: p50 and p99 when sampled, else the score and its error. */
+  private static String summary(Row row) {
+    if (!row.sampled()) {
+      return row.primary().toString();
+    }
+    String unit = unit(row.primary().getScoreUnit());
+    return String.format(
+        Locale.ROOT,
+        "p50 %s %s, p99 %s %s, n = %d",
+        number(row.p(50)),
+        unit,
+        number(row.p(99)),
+        unit,
+        row.primary().getStatistics().getN());
+  }
 
   private static String secondary(Row row, String name) {
     Result<?> result = row.secondary().get(name);
