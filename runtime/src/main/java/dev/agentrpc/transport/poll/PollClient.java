@@ -19,6 +19,7 @@ import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import java.time.Duration;
 import java.util.List;
+import dev.agentrpc.transport.stream.BearerToken;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -495,11 +496,7 @@ public final class PollClient implements AutoCloseable {
      * StreamClient.Builder#bearerToken}. Use it with TLS.
      */
     public Builder bearerToken(String token) {
-      Objects.requireNonNull(token, "token");
-      if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-        throw new IllegalArgumentException("a bearer token is 1 or more printable ASCII characters");
-      }
-      this.bearerToken = token;
+      this.bearerToken = BearerToken.checked(token);
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.agentrpc.server.identity.JoinPolicies;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.SecurityLevel;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -19,7 +20,20 @@ public final class BearerToken extends CallCredentials {
   private final Metadata headers = new Metadata();
   private final AtomicBoolean warnedPlaintext = new AtomicBoolean();
 
-  /** Credentials that send {@code token}; validating it is the caller's job. */
+  /**
+   * {@code token}, if it can be sent as a bearer token: 1 or more printable ASCII characters.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static String checked(String token) {
+    Objects.requireNonNull(token, "token");
+    if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException("a bearer token is 1 or more printable ASCII characters");
+    }
+    return token;
+  }
+
+  /** Credentials that send {@code token}; check it first with {@link #checked}. */
   public BearerToken(String token) {
     headers.put(JoinPolicies.AUTHORIZATION, "Bearer " + token);
   }

@@ -520,11 +520,7 @@ public final class StreamClient implements AutoCloseable {
      * with TLS: without, the token crosses the network readable (a WARN says so once).
      */
     public Builder bearerToken(String token) {
-      Objects.requireNonNull(token, "token");
-      if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-        throw new IllegalArgumentException("a bearer token is 1 or more printable ASCII characters");
-      }
-      this.bearerToken = token;
+      this.bearerToken = BearerToken.checked(token);
       return this;
     }
 
