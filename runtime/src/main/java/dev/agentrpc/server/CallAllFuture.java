@@ -26,6 +26,7 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>>
   private final Result<?>[] results;
   private final PendingCall<?>[] calls;
   private final AtomicInteger remaining;
+  private final long startNanos = System.nanoTime(); // every call starts within the same moment
   private volatile long deadlineNanos;
   private volatile ScheduledFuture<?> timer;
   private volatile Context callerContext;
@@ -160,7 +161,7 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>>
 
     @Override
     public void succeeded(R value) {
-      record(index, Result.ok(clients[index], value));
+      record(index, Result.answered(clients[index], value, System.nanoTime() - startNanos));
     }
 
     @Override
@@ -170,11 +171,14 @@ final class CallAllFuture<R> extends CallFuture<List<Result<R>>>
 
     @Override
     public void failed(Status status, Metadata trailers) {
+      long latency = System.nanoTime() - startNanos;
       Result<?> result;
       try {
-        result = Result.failed(clients[index], status.asRuntimeException(trailers));
+        result = Result.ended(clients[index], status.asRuntimeException(trailers), Result.Outcome.FAILED, latency);
       } catch (RuntimeException e) {
-        result = Result.failed(clients[index], Status.INTERNAL.withDescription(e.toString()));
+        result =
+            Result.ended(clients[index], Status.INTERNAL.withDescription(e.toString()).asRuntimeException(),
+                Result.Outcome.FAILED, latency);
       }
       record(index, result);
     }

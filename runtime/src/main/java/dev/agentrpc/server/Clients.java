@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.agentrpc.internal.CallbackPool;
+import dev.agentrpc.internal.ClientLabels;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.ClientsAccess;
 import dev.agentrpc.internal.Durations;
@@ -21,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -138,6 +141,27 @@ public final class Clients implements AutoCloseable {
   /** Whether a client named {@code name} is connected now. */
   public boolean isConnected(String name) {
     return sessions.containsKey(name);
+  }
+
+  /** The clients connected now, with their identities and labels, sorted by name. */
+  public List<ClientInfo> list() {
+    List<ClientInfo> infos = new ArrayList<>(sessions.size());
+    for (ConnectedClient session : sessions.values()) {
+      infos.add(session.info());
+    }
+    infos.sort(Comparator.comparing(ClientInfo::name));
+    return infos;
+  }
+
+  /** What is known of the client named {@code name}; null if no such client is connected. */
+  public ClientInfo info(String name) {
+    ConnectedClient session = sessions.get(Objects.requireNonNull(name, "name"));
+    return session == null ? null : session.info();
+  }
+
+  /** The connection joined under {@code name} now, or null. */
+  ConnectedClient session(String name) {
+    return sessions.get(name);
   }
 
   /**
@@ -291,10 +315,7 @@ public final class Clients implements AutoCloseable {
     CallAllFuture<R> all = new CallAllFuture<>(executor, names);
     Any payload = Any.pack(request);
     Context context = Context.current();
-    Status refused = checkSize(payload);
-    if (refused == null) {
-      refused = checkContext(context, null);
-    }
+    Status refused = refusal(payload, context);
     if (refused != null) {
       all.failNow(refused);
       return all;
@@ -311,6 +332,75 @@ public final class Clients implements AutoCloseable {
     }
     all.started(effective, watched);
     return all;
+  }
+
+  /**
+   * Calls the clients {@code options} target with the {@linkplain #defaultTimeout() default
+   * timeout}; results stream out on the {@linkplain #callbackExecutor() callback executor}.
+   */
+  public <R> FanOut<R> fanOut(Message request, Parser<R> responseParser, FanOutOptions options) {
+    return fanOut(request, responseParser, options, defaultTimeout, callbackExecutor);
+  }
+
+  /**
+   * Calls the clients {@code options} target with {@code request}, each call with its own
+   * deadline of {@code timeout} (or the caller's {@link Context} deadline when sooner), and
+   * streams one {@link Result} per client on {@code executor} as each arrives.
+   *
+   * <p>The targets are chosen now: the clients connected now that {@code options} select,
+   * or the names it lists (unknown ones get a NOT_FOUND result). With a window, each call
+   * starts when its turn comes, to the client holding that name then. A request too large,
+   * or a caller context already cancelled, fails the whole fan-out and sends nothing.
+   * Cancelling the fan-out, or the caller's Context, cancels every call in flight.
+   */
+  public <R> FanOut<R> fanOut(
+      Message request,
+      Parser<R> responseParser,
+      FanOutOptions options,
+      Duration timeout,
+      Executor executor) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseParser, "responseParser");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(executor, "executor");
+    long timeoutNanos = timeoutNanos(timeout);
+    List<String> targets = new ArrayList<>();
+    List<ConnectedClient> resolved = new ArrayList<>();
+    if (options.names != null) {
+      for (String name : options.names) {
+        targets.add(name);
+        resolved.add(null); // looked up when its turn comes
+      }
+    } else {
+      for (ConnectedClient session : sessions.values()) {
+        if (options.selector.matches(session.labels())) {
+          targets.add(session.name());
+          resolved.add(options.isWindowed() ? null : session);
+        }
+      }
+    }
+    FanOut<R> fanOut = new FanOut<>(executor, targets.size());
+    Any payload = Any.pack(request);
+    Context context = Context.current();
+    Status refused = refusal(payload, context);
+    if (refused != null) {
+      fanOut.fail(refused);
+      return fanOut;
+    }
+    FanOutRun<R> run =
+        new FanOutRun<>(
+            this,
+            fanOut,
+            options,
+            targets,
+            resolved,
+            payload,
+            responseParser,
+            effectiveTimeout(context, timeoutNanos),
+            watched(context));
+    fanOut.start(run);
+    run.start();
+    return fanOut;
   }
 
   /** The number of calls awaiting a response, over all clients. */
@@ -370,10 +460,15 @@ public final class Clients implements AutoCloseable {
     if (closed) {
       throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
     }
+    Map<String, String> labels = Map.copyOf(hello.getLabelsMap());
+    String labelProblem = ClientLabels.problem(labels);
+    if (labelProblem != null) {
+      throw Status.INVALID_ARGUMENT.withDescription("the client's labels: " + labelProblem).asException();
+    }
     String name = hello.getName();
     ConnectedClient joined =
         new ConnectedClient(
-            this, name, identity, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
+            this, name, identity, labels, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
     ConnectedClient[] replaced = new ConnectedClient[1];
     ConnectedClient[] kept = new ConnectedClient[1];
     // Events are queued inside compute so that, for one name, their order is the map's.
@@ -499,6 +594,12 @@ public final class Clients implements AutoCloseable {
             + " bytes; the limit is "
             + maxRequestBytes
             + " (Clients.Builder.maxRequestBytes, and the agents' inbound message limit)");
+  }
+
+  /** Why a call of several clients with {@code payload} from {@code context} cannot start. */
+  private Status refusal(Any payload, Context context) {
+    Status refused = checkSize(payload);
+    return refused != null ? refused : checkContext(context, null);
   }
 
   /** Why a call from {@code context} to {@code client} (null: every client) cannot start. */

@@ -11,6 +11,8 @@ import dev.agentrpc.server.spi.ClientSession;
 import dev.agentrpc.server.spi.ClientSink;
 import io.grpc.Context;
 import io.grpc.Status;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,8 @@ final class ConnectedClient implements ClientSession {
   private final Clients clients;
   private final String name;
   private final String identity;
+  private final Map<String, String> labels;
+  private final long joinedAtMillis;
   private final ClientSink sink;
   private final Executor serializer;
   private final Executor deliveries;
@@ -56,6 +60,7 @@ final class ConnectedClient implements ClientSession {
       Clients clients,
       String name,
       String identity,
+      Map<String, String> labels,
       long firstId,
       ClientSink sink,
       int maxInFlight,
@@ -63,6 +68,8 @@ final class ConnectedClient implements ClientSession {
     this.clients = clients;
     this.name = name;
     this.identity = identity;
+    this.labels = labels;
+    this.joinedAtMillis = System.currentTimeMillis();
     this.sink = sink;
     this.serializer = sink.serializer();
     this.deliveries = new BatchingExecutor(clients.callbackExecutor());
@@ -78,6 +85,14 @@ final class ConnectedClient implements ClientSession {
 
   String identity() {
     return identity;
+  }
+
+  Map<String, String> labels() {
+    return labels;
+  }
+
+  ClientInfo info() {
+    return new ClientInfo(name, identity, labels, Instant.ofEpochMilli(joinedAtMillis));
   }
 
   /**

@@ -150,11 +150,15 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
   /** The caller's io.grpc.Context was cancelled or passed its deadline. */
   @Override
   public void cancelled(Context context) {
+    cancel(contextCancelled(context));
+  }
+
+  /** The status of calls ended because their caller's {@code context} was cancelled. */
+  static Status contextCancelled(Context context) {
     Status status = Contexts.statusFromCancelled(context);
-    cancel(
-        status.withDescription(
-            "the caller's context was cancelled"
-                + (status.getDescription() == null ? "" : ": " + status.getDescription())));
+    return status.withDescription(
+        "the caller's context was cancelled"
+            + (status.getDescription() == null ? "" : ": " + status.getDescription()));
   }
 
   /** Ends the call with {@code status} and cancels it on the client; false if it had ended. */

@@ -10,6 +10,7 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ final class AgentSession {
   private static final Logger logger = LoggerFactory.getLogger(AgentSession.class);
 
   private final String name;
+  private final Map<String, String> labels;
   private final Dispatcher dispatcher;
   private final long maxBufferedBytes;
   private final long maxPollBytes;
@@ -38,8 +40,13 @@ final class AgentSession {
   private boolean warnedFull;
 
   AgentSession(
-      String name, Function<AgentSession, Dispatcher> dispatchers, long maxBufferedBytes, long maxPollBytes) {
+      String name,
+      Map<String, String> labels,
+      Function<AgentSession, Dispatcher> dispatchers,
+      long maxBufferedBytes,
+      long maxPollBytes) {
     this.name = name;
+    this.labels = labels;
     this.dispatcher = dispatchers.apply(this);
     this.maxBufferedBytes = maxBufferedBytes;
     this.maxPollBytes = maxPollBytes;
@@ -90,7 +97,7 @@ final class AgentSession {
   PollRequest nextPoll(long maxWaitNanos) {
     PollRequest.Builder poll = PollRequest.newBuilder().setCommandsAck(commandsApplied);
     if (token == null) {
-      poll.setHello(ClientToServer.Hello.newBuilder().setName(name).setNextId(0));
+      poll.setHello(ClientToServer.Hello.newBuilder().setName(name).putAllLabels(labels).setNextId(0));
     } else {
       poll.setSession(token);
     }

@@ -3,6 +3,7 @@ package dev.agentrpc.transport.poll;
 import dev.agentrpc.client.Dispatcher;
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.internal.CallbackPool;
+import dev.agentrpc.internal.ClientLabels;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.HandlerPool;
@@ -12,6 +13,7 @@ import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.PollRequest;
 import dev.agentrpc.proto.v1.PollResponse;
 import dev.agentrpc.transport.stream.Backoff;
+import dev.agentrpc.transport.stream.BearerToken;
 import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamClient.State;
 import io.grpc.Channel;
@@ -19,7 +21,7 @@ import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import java.time.Duration;
 import java.util.List;
-import dev.agentrpc.transport.stream.BearerToken;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,6 +69,7 @@ public final class PollClient implements AutoCloseable {
 
   private final PollTransport transport;
   private final String name;
+  private final Map<String, String> labels;
   private final boolean longPoll;
   private final long maxWaitNanos;
   private final long intervalNanos;
@@ -98,6 +101,7 @@ public final class PollClient implements AutoCloseable {
   private PollClient(Builder builder) {
     this.transport = builder.transport;
     this.name = builder.name;
+    this.labels = builder.labels;
     this.longPoll = builder.longPoll;
     this.maxWaitNanos = Durations.toNanos(builder.maxWait);
     this.intervalNanos = Durations.toNanos(builder.interval);
@@ -201,7 +205,7 @@ public final class PollClient implements AutoCloseable {
       return;
     }
     setState(State.CONNECTING);
-    AgentSession started = new AgentSession(name, this::newDispatcher, maxBufferedBytes, maxPollBytes);
+    AgentSession started = new AgentSession(name, labels, this::newDispatcher, maxBufferedBytes, maxPollBytes);
     session = started;
     poll(started);
   }
@@ -416,6 +420,7 @@ public final class PollClient implements AutoCloseable {
     private int maxConcurrentHandlers = Dispatcher.DEFAULT_MAX_CONCURRENT_HANDLERS;
     private long maxQueuedRequestBytes = Dispatcher.DEFAULT_MAX_QUEUED_REQUEST_BYTES;
     private String bearerToken;
+    private Map<String, String> labels = Map.of();
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
     private Builder(PollTransport transport, String name, HandlerRegistry registry, boolean longPoll) {
@@ -488,6 +493,18 @@ public final class PollClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
       }
       this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * Declares {@code labels} in Hello (e.g. {@code region=eu}), as {@link
+     * StreamClient.Builder#labels}, so that the controller can select this client among others.
+     * None unless set.
+     *
+     * @throws IllegalArgumentException if a key or value breaks the label rule
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = ClientLabels.checked(labels);
       return this;
     }
 

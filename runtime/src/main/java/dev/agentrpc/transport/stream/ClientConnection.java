@@ -54,12 +54,9 @@ final class ClientConnection
         });
   }
 
-  void sayHello(String name) {
+  void sayHello(ClientToServer.Hello hello) {
     // The first message: queued until the stream is ready, like any other.
-    outbound.send(
-        ClientToServer.newBuilder()
-            .setHello(ClientToServer.Hello.newBuilder().setName(name).setNextId(0))
-            .build());
+    outbound.send(ClientToServer.newBuilder().setHello(hello).build());
   }
 
   /** The interceptor that notices the server's acknowledgement of the Hello. */

@@ -3,12 +3,14 @@ package dev.agentrpc.transport.stream;
 import dev.agentrpc.client.Dispatcher;
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.internal.CallbackPool;
+import dev.agentrpc.internal.ClientLabels;
 import dev.agentrpc.internal.ClientNames;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.internal.HandlerPool;
 import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.internal.SharedTimer;
+import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import io.grpc.Channel;
 import io.grpc.ConnectivityState;
@@ -18,6 +20,7 @@ import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -105,6 +108,7 @@ public final class StreamClient implements AutoCloseable {
   private final Channel channel;
   private final CoordinatorGrpc.CoordinatorStub stub;
   private final String name;
+  private final ClientToServer.Hello hello;
   private final HandlerRegistry registry;
   private final Executor executor;
   private final HandlerPool ownedExecutor;
@@ -143,6 +147,8 @@ public final class StreamClient implements AutoCloseable {
     CoordinatorGrpc.CoordinatorStub base = CoordinatorGrpc.newStub(builder.channel).withExecutor(Runnable::run);
     this.stub = builder.bearerToken == null ? base : base.withCallCredentials(new BearerToken(builder.bearerToken));
     this.name = builder.name;
+    this.hello =
+        ClientToServer.Hello.newBuilder().setName(builder.name).putAllLabels(builder.labels).setNextId(0).build();
     this.registry = builder.registry;
     this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
     this.maxQueuedRequestBytes = builder.maxQueuedRequestBytes;
@@ -255,7 +261,7 @@ public final class StreamClient implements AutoCloseable {
     connection = next;
     try {
       stub.withInterceptors(next.acknowledgementWatcher()).connect(next);
-      next.sayHello(name);
+      next.sayHello(hello);
     } catch (RuntimeException e) {
       onEnded(next, Status.fromThrowable(e));
     }
@@ -443,6 +449,7 @@ public final class StreamClient implements AutoCloseable {
     private int maxResponseBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConcurrentHandlers = Dispatcher.DEFAULT_MAX_CONCURRENT_HANDLERS;
     private String bearerToken;
+    private Map<String, String> labels = Map.of();
     private long maxQueuedRequestBytes = Dispatcher.DEFAULT_MAX_QUEUED_REQUEST_BYTES;
     private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
 
@@ -511,6 +518,19 @@ public final class StreamClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentHandlers must be at least 1, was " + max);
       }
       this.maxConcurrentHandlers = max;
+      return this;
+    }
+
+    /**
+     * Declares {@code labels} in Hello (e.g. {@code region=eu}), so that the controller can
+     * select this client among others ({@code FanOutOptions.selecting}). None unless set.
+     *
+     * @throws IllegalArgumentException if a key or value breaks the label rule (at most 64
+     *     labels; keys of 1 to 63 ASCII letters, digits and {@code . _ - /}; values of at most
+     *     256 characters)
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = ClientLabels.checked(labels);
       return this;
     }
 

@@ -1,0 +1,66 @@
+package dev.agentrpc.server;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the controller knows of one connected client: its name, the identity it joined as,
+ * the labels it declared, and when it joined. Immutable; a snapshot, not updated when the
+ * client leaves.
+ */
+public final class ClientInfo {
+  private final String name;
+  private final String identity;
+  private final Map<String, String> labels;
+  private final Instant joinedAt;
+
+  ClientInfo(String name, String identity, Map<String, String> labels, Instant joinedAt) {
+    this.name = name;
+    this.identity = identity;
+    this.labels = labels;
+    this.joinedAt = joinedAt;
+  }
+
+  /** The name the client joined with. */
+  public String name() {
+    return name;
+  }
+
+  /** The identity the transport's join policy verified (see {@link Clients#identity}). */
+  public String identity() {
+    return identity;
+  }
+
+  /** The labels the client declared when it joined; empty if it declared none. Unmodifiable. */
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** When this connection joined. */
+  public Instant joinedAt() {
+    return joinedAt;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ClientInfo)) {
+      return false;
+    }
+    ClientInfo that = (ClientInfo) o;
+    return name.equals(that.name)
+        && identity.equals(that.identity)
+        && labels.equals(that.labels)
+        && joinedAt.equals(that.joinedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, identity, labels, joinedAt);
+  }
+
+  @Override
+  public String toString() {
+    return "ClientInfo{" + name + " as " + identity + ", labels=" + labels + ", joined " + joinedAt + "}";
+  }
+}
