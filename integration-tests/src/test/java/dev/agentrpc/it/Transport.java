@@ -13,6 +13,8 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,7 +26,10 @@ enum Transport {
     Agent start(Controller controller, String name, HandlerRegistry registry, Path path) {
       ManagedChannel channel = channel(controller, path);
       StreamClient client =
-          StreamClient.newBuilder(channel, name, registry).backoff(BACKOFF, MAX_BACKOFF).start();
+          StreamClient.newBuilder(channel, name, registry)
+              .labels(labels())
+              .backoff(BACKOFF, MAX_BACKOFF)
+              .start();
       return new Agent(client::close, channel, client::state, null);
     }
   },
@@ -34,6 +39,7 @@ enum Transport {
       ManagedChannel channel = channel(controller, path);
       PollClient client =
           PollClient.longPoll(path.around(PollTransport.grpc(channel)), name, registry)
+              .labels(labels())
               .backoff(BACKOFF, MAX_BACKOFF)
               .start();
       return new Agent(client::close, channel, client::state, null);
@@ -46,6 +52,7 @@ enum Transport {
       PollClient client =
           PollClient.heartbeat(path.around(PollTransport.grpc(channel)), name, registry)
               .interval(Duration.ofMillis(50))
+              .labels(labels())
               .backoff(BACKOFF, MAX_BACKOFF)
               .start();
       return new Agent(client::close, channel, client::state, null);
@@ -56,7 +63,10 @@ enum Transport {
     Agent start(Controller controller, String name, HandlerRegistry registry, Path path) {
       Severable line = new Severable(path.around(HttpPollTransport.create(controller.pollUri())));
       PollClient client =
-          PollClient.longPoll(line, name, registry).backoff(BACKOFF, MAX_BACKOFF).start();
+          PollClient.longPoll(line, name, registry)
+              .labels(labels())
+              .backoff(BACKOFF, MAX_BACKOFF)
+              .start();
       return new Agent(client::close, null, client::state, line::sever);
     }
 
@@ -95,6 +105,11 @@ enum Transport {
 
   /** Starts an agent named {@code name}, whose path to the controller goes through {@code path}. */
   abstract Agent start(Controller controller, String name, HandlerRegistry registry, Path path);
+
+  /** The labels every agent of this transport declares: {@code transport=<name in lower case>}. */
+  Map<String, String> labels() {
+    return Map.of("transport", name().toLowerCase(Locale.ROOT));
+  }
 
   Agent start(Controller controller, String name, HandlerRegistry registry) {
     return start(controller, name, registry, Path.DIRECT);

@@ -19,6 +19,8 @@ import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.proto.v1.PollRequest;
 import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOutOptions;
+import dev.agentrpc.server.LabelSelector;
 import dev.agentrpc.server.Result;
 import dev.agentrpc.transport.poll.PollSessions;
 import dev.agentrpc.transport.poll.PollTransport;
@@ -211,6 +213,26 @@ class TransportConformanceTest {
     assertThat(failures).hasSize(2);
     assertThat(failures)
         .allSatisfy(r -> assertThat(r.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void labelsReachTheControllerAndAFanOutSelectsByThem(Transport transport) throws Exception {
+    start(Clients.create());
+    agent(transport, "agent-a");
+    agent(transport, "agent-b");
+    controller.awaitJoined("agent-a", "agent-b");
+
+    assertThat(controller.clients.info("agent-a").labels()).isEqualTo(transport.labels());
+    List<Result<EchoReply>> results =
+        controller.clients
+            .fanOut(echo("hi"), EchoReply.parser(), FanOutOptions.selecting(LabelSelector.withLabels(transport.labels())))
+            .await();
+    assertThat(results)
+        .extracting(r -> r.value().getText())
+        .containsExactlyInAnyOrder("agent-a: hi", "agent-b: hi");
+    assertThat(controller.clients.fanOut(echo("hi"), EchoReply.parser(), FanOutOptions.selecting("transport=none")).await())
+        .isEmpty();
   }
 
   @ParameterizedTest

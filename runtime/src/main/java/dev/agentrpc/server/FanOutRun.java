@@ -244,7 +244,10 @@ final class FanOutRun<R> implements Context.CancellationListener {
     }
     if (finished) {
       finish();
-    } else if (pause) {
+      return;
+    }
+    fanOut.requestDrain();
+    if (pause) {
       SharedTimer.get().schedule(this::pauseEnded, Durations.toNanos(options.pause), TimeUnit.NANOSECONDS);
     } else {
       pump();
