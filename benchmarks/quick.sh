@@ -13,12 +13,12 @@ fi
 cd "$here/target"
 
 # One short in-process run per benchmark (-f 0): the typed reverse call and both anchors, sequential and
-# pipelined, call-all over 10 agents, and the transports side by side (heartbeat at 50 ms only);
+# pipelined, call-all over 10 agents (as a list and streamed), and the transports side by side (heartbeat at 50 ms only);
 # small payloads, tuned executors only.
 java -cp "$jar" -Djmh.ignoreLock=true -Dbench.report=quick-report.md dev.agentrpc.benchmarks.Bench \
   -f 0 -wi 1 -i 1 -w 500ms -r 1s -foe true \
   -p payloadSize=100 -p config=tuned -p agents=10 -p intervalMillis=50 \
-  'SequentialBenchmark' 'PipelinedBenchmark' 'CallAllBenchmark.reverseCallAll' 'TransportBenchmark'
+  'SequentialBenchmark' 'PipelinedBenchmark' 'CallAllBenchmark.reverse' 'TransportBenchmark'
 
 # The memory harness with 200 idle agents in a second JVM.
 java -cp "$jar" dev.agentrpc.benchmarks.IdleMemory 200

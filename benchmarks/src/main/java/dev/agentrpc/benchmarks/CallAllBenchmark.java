@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One call to every connected agent, ~100 B each (latency): agentrpc's call-all over N agents,
- * each on its own channel, vs the plain-gRPC mirror image, the controller fanning one async
+ * each on its own channel, as one list ({@code reverseCallAll}) and streamed result by result
+ * ({@code reverseFanOut}), vs the plain-gRPC mirror image, the controller fanning one async
  * unary call out to N agent-side gRPC servers over N channels. Everything runs in this JVM.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -116,6 +117,22 @@ public class CallAllBenchmark {
     List<Result<EchoResponse>> results = state.side.callAll(state.request);
     if (results.size() != state.agents) {
       throw new IllegalStateException(results.size() + " results from " + state.agents + " agents");
+    }
+    for (Result<EchoResponse> result : results) {
+      if (!result.isOk()) {
+        throw result.status().asRuntimeException();
+      }
+    }
+    return results.size();
+  }
+
+  @Benchmark
+  public int reverseFanOut(Reverse state) {
+    int[] streamed = new int[1]; // forEach runs its action one result at a time
+    List<Result<EchoResponse>> results = state.side.fanOut(state.request, result -> streamed[0]++);
+    if (results.size() != state.agents || streamed[0] != state.agents) {
+      throw new IllegalStateException(
+          results.size() + " results, " + streamed[0] + " streamed, from " + state.agents + " agents");
     }
     for (Result<EchoResponse> result : results) {
       if (!result.isOk()) {

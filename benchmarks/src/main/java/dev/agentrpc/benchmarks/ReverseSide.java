@@ -4,6 +4,7 @@ import dev.agentrpc.benchmarks.proto.EchoRequest;
 import dev.agentrpc.benchmarks.proto.EchoResponse;
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamServer;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A controller (Clients + StreamServer on Netty, 127.0.0.1) and {@code n} agents in this JVM,
@@ -109,6 +111,17 @@ public final class ReverseSide implements AutoCloseable {
   /** One call to every connected agent through the generated typed proxy. */
   public List<Result<EchoResponse>> callAll(EchoRequest request) {
     return proxy.all().echo(request);
+  }
+
+  /**
+   * One fan-out to every connected agent, each result handed to {@code eachResult} as it
+   * arrives, then the whole list.
+   */
+  public List<Result<EchoResponse>> fanOut(EchoRequest request, Consumer<Result<EchoResponse>> eachResult) {
+    return clients
+        .fanOut(request, EchoResponse.parser(), FanOutOptions.all(), Echo.TIMEOUT, clients.callbackExecutor())
+        .forEach(eachResult)
+        .await();
   }
 
   @Override
