@@ -5,8 +5,8 @@ import dev.agentrpc.annotations.Timeout;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Its messages share simple names with Clients, Result and Duration of the generated code, and
- * with the proxy's nested All and Async.
+ * Its messages share simple names with Clients, Result, Duration, FanOut and FanOutOptions of the
+ * generated code, and with the proxy's nested All, Async and FanOutCalls.
  */
 @AgentService
 @Timeout(1)
@@ -16,4 +16,8 @@ public interface Clashing {
   CompletableFuture<Duration> measure(Result request);
 
   Async sum(All request);
+
+  FanOut spread(FanOutOptions request);
+
+  CompletableFuture<FanOutCalls> gather(FanOut request);
 }

@@ -6,6 +6,8 @@ import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -28,6 +30,8 @@ import javax.annotation.processing.Generated;
  * // every connected agent: wait for one result each, or get a future of them
  * proxy.all().describe(request);
  * proxy.allAsync().describe(request);
+ * // the agents options choose: each result as it lands
+ * proxy.fanOut(FanOutOptions.selecting("region=eu")).describe(request).forEach(...);
  * // the interface itself, bound to one agent
  * Extended agent7 = proxy.forClient("agent-7");
  * }</pre>
@@ -150,6 +154,15 @@ final class ExtendedProxy {
    */
   public AllAsync allAsync() {
     return allAsync;
+  }
+
+  /**
+   * Calls to the clients {@code options} target, whose results stream out as they arrive.
+   *
+   * @throws NullPointerException if {@code options} is null
+   */
+  public FanOutCalls fanOut(FanOutOptions options) {
+    return new FanOutCalls(this, Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -282,6 +295,50 @@ final class ExtendedProxy {
      */
     public CompletableFuture<List<Result<Int32Value>>> lookup(StringValue request) {
       return proxy.clients.callAll(request, Int32Value.parser(),
+          proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
+    }
+  }
+
+  /**
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
+   * arrive, one method per method of {@link Extended}; from {@link ExtendedProxy#fanOut}.
+   *
+   * <p>Cancelling a {@link FanOut} cancels its calls in flight.
+   */
+  public static final class FanOutCalls {
+    private final ExtendedProxy proxy;
+
+    private final FanOutOptions options;
+
+    private FanOutCalls(ExtendedProxy proxy, FanOutOptions options) {
+      this.proxy = proxy;
+      this.options = options;
+    }
+
+    /**
+     * Calls {@link Extended#describe(Int32Value)}
+     * on the clients the options target.
+     */
+    public FanOut<StringValue> describe(Int32Value request) {
+      return proxy.clients.fanOut(request, StringValue.parser(), options,
+          proxy.timeoutOr(DESCRIBE_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Extended#describe(Timestamp)}
+     * on the clients the options target.
+     */
+    public FanOut<StringValue> describe(Timestamp request) {
+      return proxy.clients.fanOut(request, StringValue.parser(), options,
+          proxy.timeoutOr(DESCRIBE_TIMEOUT_2), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Lookup#lookup(Message)}
+     * on the clients the options target.
+     */
+    public FanOut<Int32Value> lookup(StringValue request) {
+      return proxy.clients.fanOut(request, Int32Value.parser(), options,
           proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
     }
   }

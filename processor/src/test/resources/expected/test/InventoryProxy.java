@@ -6,6 +6,8 @@ import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -28,6 +30,8 @@ import javax.annotation.processing.Generated;
  * // every connected agent: wait for one result each, or get a future of them
  * proxy.all().count(request);
  * proxy.allAsync().count(request);
+ * // the agents options choose: each result as it lands
+ * proxy.fanOut(FanOutOptions.selecting("region=eu")).count(request).forEach(...);
  * // the interface itself, bound to one agent
  * Inventory agent7 = proxy.forClient("agent-7");
  * }</pre>
@@ -150,6 +154,15 @@ public final class InventoryProxy {
    */
   public AllAsync allAsync() {
     return allAsync;
+  }
+
+  /**
+   * Calls to the clients {@code options} target, whose results stream out as they arrive.
+   *
+   * @throws NullPointerException if {@code options} is null
+   */
+  public FanOutCalls fanOut(FanOutOptions options) {
+    return new FanOutCalls(this, Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -283,6 +296,50 @@ public final class InventoryProxy {
     public CompletableFuture<List<Result<Int32Value>>> restock(Int32Value request) {
       return proxy.clients.callAll(request, Int32Value.parser(), proxy.timeoutOr(DEFAULT_TIMEOUT),
           proxy.executor);
+    }
+  }
+
+  /**
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
+   * arrive, one method per method of {@link Inventory}; from {@link InventoryProxy#fanOut}.
+   *
+   * <p>Cancelling a {@link FanOut} cancels its calls in flight.
+   */
+  public static final class FanOutCalls {
+    private final InventoryProxy proxy;
+
+    private final FanOutOptions options;
+
+    private FanOutCalls(InventoryProxy proxy, FanOutOptions options) {
+      this.proxy = proxy;
+      this.options = options;
+    }
+
+    /**
+     * Calls {@link Inventory#count(StringValue)}
+     * on the clients the options target.
+     */
+    public FanOut<Int32Value> count(StringValue request) {
+      return proxy.clients.fanOut(request, Int32Value.parser(), options,
+          proxy.timeoutOr(DEFAULT_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#lastChange(Empty)}
+     * on the clients the options target.
+     */
+    public FanOut<Timestamp> lastChange(Empty request) {
+      return proxy.clients.fanOut(request, Timestamp.parser(), options,
+          proxy.timeoutOr(LAST_CHANGE_TIMEOUT), proxy.executor);
+    }
+
+    /**
+     * Calls {@link Inventory#restock(Int32Value)}
+     * on the clients the options target.
+     */
+    public FanOut<Int32Value> restock(Int32Value request) {
+      return proxy.clients.fanOut(request, Int32Value.parser(), options,
+          proxy.timeoutOr(DEFAULT_TIMEOUT), proxy.executor);
     }
   }
 

@@ -3,6 +3,8 @@ package test;
 import com.google.protobuf.StringValue;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -24,6 +26,8 @@ import javax.annotation.processing.Generated;
  * // every connected agent: wait for one result each, or get a future of them
  * proxy.all().echo(request);
  * proxy.allAsync().echo(request);
+ * // the agents options choose: each result as it lands
+ * proxy.fanOut(FanOutOptions.selecting("region=eu")).echo(request).forEach(...);
  * // the interface itself, bound to one agent
  * Outer.Echo agent7 = proxy.forClient("agent-7");
  * }</pre>
@@ -123,6 +127,15 @@ final class Outer_EchoProxy {
   }
 
   /**
+   * Calls to the clients {@code options} target, whose results stream out as they arrive.
+   *
+   * @throws NullPointerException if {@code options} is null
+   */
+  public FanOutCalls fanOut(FanOutOptions options) {
+    return new FanOutCalls(this, Objects.requireNonNull(options, "options"));
+  }
+
+  /**
    * An implementation of {@link Outer.Echo} whose methods call the client named {@code client}
    * through this proxy: those returning a message wait for the reply, those returning a
    * future do not. A failed call throws a {@code StatusException} from the methods declaring it,
@@ -200,6 +213,32 @@ final class Outer_EchoProxy {
      */
     public CompletableFuture<List<Result<StringValue>>> echo(StringValue request) {
       return proxy.clients.callAll(request, StringValue.parser(),
+          proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
+    }
+  }
+
+  /**
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
+   * arrive, one method per method of {@link Outer.Echo}; from {@link Outer_EchoProxy#fanOut}.
+   *
+   * <p>Cancelling a {@link FanOut} cancels its calls in flight.
+   */
+  public static final class FanOutCalls {
+    private final Outer_EchoProxy proxy;
+
+    private final FanOutOptions options;
+
+    private FanOutCalls(Outer_EchoProxy proxy, FanOutOptions options) {
+      this.proxy = proxy;
+      this.options = options;
+    }
+
+    /**
+     * Calls {@link Outer.Echo#echo(StringValue)}
+     * on the clients the options target.
+     */
+    public FanOut<StringValue> echo(StringValue request) {
+      return proxy.clients.fanOut(request, StringValue.parser(), options,
           proxy.timeoutOr(proxy.clients.defaultTimeout()), proxy.executor);
     }
   }

@@ -8,6 +8,7 @@ import com.google.protobuf.FloatValue;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
+import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.UInt64Value;
 import dev.agentrpc.annotations.AgentService;
@@ -34,4 +35,6 @@ interface ProxyNames {
   StringValue all(UInt64Value request);
 
   StringValue timeoutOr(Empty request);
+
+  StringValue fanOut(Struct request);
 }

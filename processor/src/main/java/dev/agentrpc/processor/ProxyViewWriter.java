@@ -17,7 +17,7 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the proxy's views, nested in {@code XProxy}: every method of X again, called in another
  * way than the proxy's own blocking call to one client. Each view takes the proxy's timeout and
- * executor.
+ * executor. {@link FanOutViewWriter} writes the one view that takes options.
  */
 final class ProxyViewWriter {
   /** A way of calling, named by the proxy method returning it. */
@@ -173,7 +173,7 @@ final class ProxyViewWriter {
   }
 
   /** The call's timeout: the proxy's, else the declared one, else the Clients' default. */
-  private static CodeBlock timeout(MethodModel method) {
+  static CodeBlock timeout(MethodModel method) {
     return method
         .timeoutConstant()
         .map(constant -> CodeBlock.of("proxy.timeoutOr($N)", constant))

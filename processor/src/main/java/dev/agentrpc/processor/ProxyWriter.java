@@ -18,8 +18,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code XProxy}: the controller's typed calls to agents serving X. The proxy makes
- * blocking calls to one client; its views ({@link ProxyViewWriter}) make the other kinds, and
- * {@link BoundProxyWriter} writes what {@code forClient} returns.
+ * blocking calls to one client; its views ({@link ProxyViewWriter}, {@link FanOutViewWriter}) make
+ * the other kinds, and {@link BoundProxyWriter} writes what {@code forClient} returns.
  */
 final class ProxyWriter {
   private final GeneratedHeader header;
@@ -58,12 +58,14 @@ final class ProxyWriter {
     for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
       type.addMethod(views.accessor(view));
     }
-    type.addMethod(BoundProxyWriter.forClient(service))
+    FanOutViewWriter fanOut = new FanOutViewWriter(service);
+    type.addMethod(fanOut.accessor())
+        .addMethod(BoundProxyWriter.forClient(service))
         .addMethod(timeoutOr());
     for (ProxyViewWriter.View view : ProxyViewWriter.View.values()) {
       type.addType(views.write(view));
     }
-    type.addType(BoundProxyWriter.write(service));
+    type.addType(fanOut.write()).addType(BoundProxyWriter.write(service));
     return header.file(service, type.build());
   }
 
@@ -80,6 +82,9 @@ final class ProxyWriter {
         .add("// every connected agent: wait for one result each, or get a future of them\n")
         .add("proxy.all().$L(request);\n", first)
         .add("proxy.allAsync().$L(request);\n", first)
+        .add("// the agents options choose: each result as it lands\n")
+        .add("proxy.fanOut(FanOutOptions.selecting(\"region=eu\")).$L(request).forEach(...);\n",
+            first)
         .add("// the interface itself, bound to one agent\n")
         .add("$T agent7 = proxy.forClient(\"agent-7\");\n", service.service())
         .add("}</pre>\n\n")

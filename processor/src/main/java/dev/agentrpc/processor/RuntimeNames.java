@@ -11,6 +11,8 @@ final class RuntimeNames {
   static final ClassName CLIENTS = ClassName.get("dev.agentrpc.server", "Clients");
   static final ClassName CALLS = ClassName.get("dev.agentrpc.server", "Calls");
   static final ClassName RESULT = ClassName.get("dev.agentrpc.server", "Result");
+  static final ClassName FAN_OUT = ClassName.get("dev.agentrpc.server", "FanOut");
+  static final ClassName FAN_OUT_OPTIONS = ClassName.get("dev.agentrpc.server", "FanOutOptions");
 
   // dev.agentrpc.client: the agent side.
   static final ClassName HANDLER_REGISTRY = ClassName.get("dev.agentrpc.client", "HandlerRegistry");

@@ -72,8 +72,31 @@ class GenerationTest {
   }
 
   @Test
+  void fanOutViewStreamsEachMethodToTheClientsItsOptionsTarget() {
+    Compilation compilation = compile("good/test/Inventory.java");
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("test.InventoryProxy")
+        .contentsAsUtf8String()
+        .contains(
+            "public FanOutCalls fanOut(FanOutOptions options) {\n"
+                + "    return new FanOutCalls(this,"
+                + " Objects.requireNonNull(options, \"options\"));");
+    // An async method too, with its own timeout, under the proxy's timeout and executor.
+    assertThat(compilation)
+        .generatedSourceFile("test.InventoryProxy")
+        .contentsAsUtf8String()
+        .contains(
+            "public FanOut<Timestamp> lastChange(Empty request) {\n"
+                + "      return proxy.clients.fanOut(request, Timestamp.parser(), options,\n"
+                + "          proxy.timeoutOr(LAST_CHANGE_TIMEOUT), proxy.executor);");
+  }
+
+  @Test
   void messagesNamedLikeTheRuntimesTypesDoNotClash() {
-    // test.clash.{Clients,Result,Duration,All,Async}: protoc's output for clash.proto.
+    // test.clash.{Clients,Result,Duration,All,Async,FanOut,FanOutOptions,FanOutCalls}: protoc's
+    // output for clash.proto.
     Compilation compilation = compile("clash/Clashing.java");
 
     assertThat(compilation).succeededWithoutWarnings();
@@ -85,11 +108,20 @@ class GenerationTest {
         .generatedSourceFile("test.clash.ClashingProxy")
         .contentsAsUtf8String()
         .contains("public test.clash.Async sum(String client, test.clash.All request) {");
+    assertThat(compilation)
+        .generatedSourceFile("test.clash.ClashingProxy")
+        .contentsAsUtf8String()
+        .contains("public dev.agentrpc.server.FanOut<FanOut> spread(FanOutOptions request) {");
+    assertThat(compilation)
+        .generatedSourceFile("test.clash.ClashingProxy")
+        .contentsAsUtf8String()
+        .contains(
+            "public dev.agentrpc.server.FanOut<test.clash.FanOutCalls> gather(FanOut request) {");
   }
 
   @Test
   void methodsMayBeNamedLikeEachOthersCallAllAndLikeTheProxysOwnMethods() {
-    // count and countAll; of, forClient, withTimeout, withExecutor, async, all, timeoutOr.
+    // count and countAll; of, forClient, withTimeout, withExecutor, async, all, timeoutOr, fanOut.
     Compilation compilation = compile("good/test/ProxyNames.java");
 
     assertThat(compilation).succeededWithoutWarnings();
@@ -97,6 +129,10 @@ class GenerationTest {
         .generatedSourceFile("test.ProxyNamesProxy")
         .contentsAsUtf8String()
         .contains("public Int32Value countAll(String client, Int32Value request) {");
+    assertThat(compilation)
+        .generatedSourceFile("test.ProxyNamesProxy")
+        .contentsAsUtf8String()
+        .contains("public StringValue fanOut(String client, Struct request) {");
   }
 
   @Test
