@@ -300,8 +300,8 @@ final class ExtendedProxy {
   }
 
   /**
-   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
-   * arrive, one method per method of {@link Extended}; from {@link ExtendedProxy#fanOut}.
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they arrive:
+   * one method per method of {@link Extended}; from {@link ExtendedProxy#fanOut}.
    *
    * <p>Cancelling a {@link FanOut} cancels its calls in flight.
    */

@@ -300,8 +300,8 @@ public final class InventoryProxy {
   }
 
   /**
-   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
-   * arrive, one method per method of {@link Inventory}; from {@link InventoryProxy#fanOut}.
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they arrive:
+   * one method per method of {@link Inventory}; from {@link InventoryProxy#fanOut}.
    *
    * <p>Cancelling a {@link FanOut} cancels its calls in flight.
    */

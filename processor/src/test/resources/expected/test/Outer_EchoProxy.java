@@ -218,8 +218,8 @@ final class Outer_EchoProxy {
   }
 
   /**
-   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they
-   * arrive, one method per method of {@link Outer.Echo}; from {@link Outer_EchoProxy#fanOut}.
+   * Calls to the clients a {@link FanOutOptions} targets, whose results stream out as they arrive:
+   * one method per method of {@link Outer.Echo}; from {@link Outer_EchoProxy#fanOut}.
    *
    * <p>Cancelling a {@link FanOut} cancels its calls in flight.
    */

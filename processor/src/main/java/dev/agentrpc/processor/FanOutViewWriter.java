@@ -47,8 +47,9 @@ final class FanOutViewWriter {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(name())
             .addJavadoc(
-                "Calls to the clients a {@link $T} targets, whose results stream out as they\n"
-                    + "arrive, one method per method of {@link $T}; from {@link $T#$N}.\n\n"
+                "Calls to the clients a {@link $T} targets, whose results stream out as they"
+                    + " arrive:\n"
+                    + "one method per method of {@link $T}; from {@link $T#$N}.\n\n"
                     + "<p>Cancelling a {@link $T} cancels its calls in flight.\n",
                 FAN_OUT_OPTIONS,
                 service.service(),
