@@ -14,6 +14,8 @@ import dev.agentrpc.it.v1.SumReply;
 import dev.agentrpc.it.v1.SumRequest;
 import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamServer;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -43,8 +46,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated AgentFunctionsProxy and AgentFunctionsHandlers between a controller and two agents,
- * over the stream transport on Netty, 127.0.0.1. Every wait is bounded.
+ * The generated AgentFunctionsProxy and AgentFunctionsHandlers between a controller and two agents
+ * (a third joins for the fan-out), over the stream transport on Netty, 127.0.0.1. Every wait is
+ * bounded.
  */
 class AgentServiceEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -161,6 +165,23 @@ class AgentServiceEndToEndTest {
 
     assertThat(results).extracting(Result::client).containsExactlyInAnyOrder("agent-a", "agent-b");
     assertThat(results).extracting(r -> r.value().getSum()).containsExactly(42L, 42L);
+  }
+
+  @Test
+  void fanOutStreamsOneResultPerAgentThenListsWhatItStreamed() throws Exception {
+    startAgent("agent-c", new TestAgent("agent-c"));
+    clients.awaitConnected(List.of("agent-a", "agent-b", "agent-c"), WAIT);
+    List<Result<SumReply>> streamed = new CopyOnWriteArrayList<>();
+
+    FanOut<SumReply> fanOut =
+        proxy.fanOut(FanOutOptions.all()).sum(sum(40, 2)).forEach(streamed::add);
+    List<Result<SumReply>> results = fanOut.results().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(streamed).hasSize(3).containsExactlyElementsOf(results);
+    assertThat(results)
+        .extracting(Result::client)
+        .containsExactlyInAnyOrder("agent-a", "agent-b", "agent-c");
+    assertThat(results).extracting(r -> r.value().getSum()).containsOnly(42L);
   }
 
   @Test

@@ -71,6 +71,9 @@ class GeneratedCodeContractTest {
     assertThatThrownBy(() -> AgentFunctionsProxy.of(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> proxy.forClient(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> proxy.withExecutor(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> proxy.fanOut(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("options");
     assertThatThrownBy(() -> AgentFunctionsHandlers.register(new HandlerRegistry(), null))
         .isInstanceOf(NullPointerException.class);
   }
