@@ -1,10 +1,14 @@
 package dev.agentrpc.internal;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.ClientSession;
 import dev.agentrpc.server.spi.ClientSink;
 import io.grpc.StatusException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Lets the transport SPI reach into {@link Clients} without making that part of the caller's
@@ -30,6 +34,20 @@ public abstract class ClientsAccess {
   public static void whenClosed(Clients clients, Runnable task) {
     instance.doWhenClosed(clients, task);
   }
+
+  public static CompletableFuture<ByteString> callHere(
+      Clients clients, String client, Any payload, Duration timeout) {
+    return instance.doCallHere(clients, client, payload, timeout);
+  }
+
+  public static boolean evict(Clients clients, String client, long connection, String why) {
+    return instance.doEvict(clients, client, connection, why);
+  }
+
+  protected abstract CompletableFuture<ByteString> doCallHere(
+      Clients clients, String client, Any payload, Duration timeout);
+
+  protected abstract boolean doEvict(Clients clients, String client, long connection, String why);
 
   protected abstract ClientSession doJoin(
       Clients clients, ClientToServer.Hello hello, String identity, ClientSink sink)

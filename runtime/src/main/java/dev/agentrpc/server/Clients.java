@@ -1,6 +1,7 @@
 package dev.agentrpc.server;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.agentrpc.internal.CallbackPool;
@@ -13,6 +14,8 @@ import dev.agentrpc.internal.SerialExecutor;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.server.spi.ClientSession;
 import dev.agentrpc.server.spi.ClientSink;
+import dev.agentrpc.server.spi.RemoteCall;
+import dev.agentrpc.server.spi.RemoteClients;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
@@ -35,6 +38,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +82,17 @@ public final class Clients implements AutoCloseable {
           protected void doWhenClosed(Clients clients, Runnable task) {
             clients.whenClosed(task);
           }
+
+          @Override
+          protected CompletableFuture<ByteString> doCallHere(
+              Clients clients, String client, Any payload, Duration timeout) {
+            return clients.callHere(client, payload, timeout);
+          }
+
+          @Override
+          protected boolean doEvict(Clients clients, String client, long connection, String why) {
+            return clients.evict(client, connection, why);
+          }
         });
   }
 
@@ -91,6 +106,8 @@ public final class Clients implements AutoCloseable {
   private final int maxRequestBytes;
   private final long maxQueuedBytesPerClient;
   private final Executor callbackExecutor;
+  private final RemoteClients remote; // null unless this is one replica of several
+  private final AtomicLong connections = new AtomicLong();
   private final SerialExecutor events;
   private volatile boolean closed;
 
@@ -100,6 +117,7 @@ public final class Clients implements AutoCloseable {
     this.maxRequestBytes = builder.maxRequestBytes;
     this.maxQueuedBytesPerClient = builder.maxQueuedBytesPerClient;
     this.callbackExecutor = builder.callbackExecutor;
+    this.remote = builder.remote;
     this.events = new SerialExecutor(callbackExecutor, MAX_QUEUED_EVENTS);
   }
 
@@ -143,20 +161,56 @@ public final class Clients implements AutoCloseable {
     return sessions.containsKey(name);
   }
 
-  /** The clients connected now, with their identities and labels, sorted by name. */
+  /**
+   * The clients connected now, with their identities and labels, sorted by name; for one
+   * replica of a cluster ({@link Builder#remote}), those the other replicas hold too.
+   */
   public List<ClientInfo> list() {
     List<ClientInfo> infos = new ArrayList<>(sessions.size());
     for (ConnectedClient session : sessions.values()) {
       infos.add(session.info());
     }
+    for (ClientInfo elsewhere : remoteClients()) {
+      infos.add(elsewhere);
+    }
     infos.sort(Comparator.comparing(ClientInfo::name));
     return infos;
   }
 
-  /** What is known of the client named {@code name}; null if no such client is connected. */
+  /**
+   * What is known of the client named {@code name}, connected here or (for one replica of a
+   * cluster) to another replica; null if no such client is connected.
+   */
   public ClientInfo info(String name) {
     ConnectedClient session = sessions.get(Objects.requireNonNull(name, "name"));
-    return session == null ? null : session.info();
+    if (session != null) {
+      return session.info();
+    }
+    for (ClientInfo elsewhere : remoteClients()) {
+      if (elsewhere.name().equals(name)) {
+        return elsewhere;
+      }
+    }
+    return null;
+  }
+
+  /** The clients other replicas hold and this one does not; empty unless {@link Builder#remote}. */
+  List<ClientInfo> remoteClients() {
+    if (remote == null) {
+      return List.of();
+    }
+    List<ClientInfo> elsewhere = new ArrayList<>();
+    for (ClientInfo info : remote.list()) {
+      if (!sessions.containsKey(info.name())) {
+        elsewhere.add(info);
+      }
+    }
+    return elsewhere;
+  }
+
+  /** Forwards a call to a client another replica holds; null if none is known to. */
+  RemoteCall callElsewhere(String client, Any payload, long timeoutNanos, RemoteCall.Listener listener) {
+    return remote == null ? null : remote.call(client, payload, timeoutNanos, listener);
   }
 
   /** The connection joined under {@code name} now, or null. */
@@ -257,18 +311,19 @@ public final class Clients implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(responseParser, "responseParser");
     Objects.requireNonNull(executor, "executor");
-    long timeoutNanos = timeoutNanos(timeout);
+    return call(client, Any.pack(request), responseParser, timeoutNanos(timeout), executor);
+  }
+
+  private <R> CompletableFuture<R> call(
+      String client, Any payload, Parser<R> responseParser, long timeoutNanos, Executor executor) {
     ConnectedClient session = sessions.get(client);
     if (session == null) {
-      SingleCall<R> future = new SingleCall<>(executor);
-      future.failNow(
-          Status.NOT_FOUND.withDescription(
-              "no client named '" + client + "' is connected; Clients.names() lists those that are"));
-      return future;
+      return remote != null
+          ? callElsewhere(client, payload, responseParser, timeoutNanos, executor)
+          : notFound(client, executor);
     }
     SingleCall<R> future =
         new SingleCall<>(executor == callbackExecutor ? session.deliveries() : executor);
-    Any payload = Any.pack(request);
     Status refused = checkSize(payload);
     Context context = Context.current();
     if (refused == null) {
@@ -280,6 +335,54 @@ public final class Clients implements AutoCloseable {
     }
     session.start(payload, responseParser, effectiveTimeout(context, timeoutNanos), watched(context), future);
     return future;
+  }
+
+  private static <R> CompletableFuture<R> notFound(String client, Executor executor) {
+    SingleCall<R> future = new SingleCall<>(executor);
+    future.failNow(
+        Status.NOT_FOUND.withDescription(
+            "no client named '" + client + "' is connected; Clients.list() lists those that are"));
+    return future;
+  }
+
+  private <R> CompletableFuture<R> callElsewhere(
+      String client, Any payload, Parser<R> responseParser, long timeoutNanos, Executor executor) {
+    Context context = Context.current();
+    Status refused = checkSize(payload);
+    if (refused == null) {
+      refused = checkContext(context, client);
+    }
+    RemoteCallFuture<R> future = new RemoteCallFuture<>(executor, client, responseParser, timeoutNanos);
+    if (refused != null) {
+      future.failNow(refused);
+      return future;
+    }
+    RemoteCall started = remote.call(client, payload, effectiveTimeout(context, timeoutNanos), future);
+    if (started == null) {
+      return notFound(client, executor);
+    }
+    future.started(started);
+    return future;
+  }
+
+  /** A call another replica forwarded: to a client connected here only, its reply unparsed. */
+  private CompletableFuture<ByteString> callHere(String client, Any payload, Duration timeout) {
+    if (!sessions.containsKey(client)) {
+      return notFound(client, Runnable::run);
+    }
+    Parser<ByteString> unparsed = null; // the forwarding replica parses the reply
+    return call(client, payload, unparsed, timeoutNanos(timeout), Runnable::run);
+  }
+
+  /** Closes connection number {@code connection} of {@code client}: it moved to another replica. */
+  private boolean evict(String client, long connection, String why) {
+    ConnectedClient session = sessions.get(client);
+    if (session == null || session.connection() != connection || !remove(session)) {
+      return false;
+    }
+    logger.info("client '{}' moved to another replica ({}); closed its connection here", client, why);
+    session.evict(why);
+    return true;
   }
 
   /** Calls every connected client with the {@linkplain #defaultTimeout() default timeout}. */
@@ -307,6 +410,10 @@ public final class Clients implements AutoCloseable {
     Objects.requireNonNull(responseParser, "responseParser");
     Objects.requireNonNull(executor, "executor");
     long timeoutNanos = timeoutNanos(timeout);
+    if (remote != null) {
+      // Across replicas: a fan-out reaches the clients held elsewhere too.
+      return fanOut(request, responseParser, FanOutOptions.all(), timeout, executor).results();
+    }
     List<ConnectedClient> targets = new ArrayList<>(sessions.values());
     List<String> names = new ArrayList<>(targets.size());
     for (ConnectedClient target : targets) {
@@ -376,6 +483,12 @@ public final class Clients implements AutoCloseable {
         if (options.selector.matches(session.labels())) {
           targets.add(session.name());
           resolved.add(options.isWindowed() ? null : session);
+        }
+      }
+      for (ClientInfo elsewhere : remoteClients()) {
+        if (options.selector.matches(elsewhere.labels())) {
+          targets.add(elsewhere.name());
+          resolved.add(null); // forwarded when its turn comes
         }
       }
     }
@@ -468,7 +581,15 @@ public final class Clients implements AutoCloseable {
     String name = hello.getName();
     ConnectedClient joined =
         new ConnectedClient(
-            this, name, identity, labels, hello.getNextId(), sink, maxInFlightPerClient, maxQueuedBytesPerClient);
+            this,
+            name,
+            identity,
+            labels,
+            connections.incrementAndGet(),
+            hello.getNextId(),
+            sink,
+            maxInFlightPerClient,
+            maxQueuedBytesPerClient);
     ConnectedClient[] replaced = new ConnectedClient[1];
     ConnectedClient[] kept = new ConnectedClient[1];
     // Events are queued inside compute so that, for one name, their order is the map's.
@@ -655,8 +776,19 @@ public final class Clients implements AutoCloseable {
     private int maxRequestBytes = MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES;
     private long maxQueuedBytesPerClient = 2L * MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES + 4096;
     private Executor callbackExecutor = CallbackPool.get();
+    private RemoteClients remote;
 
     private Builder() {}
+
+    /**
+     * Makes this Clients one replica of several: calls to a client not connected here are
+     * forwarded to the replica holding it, and call-alls, fan-outs and {@link #list} span
+     * them all. A cluster module provides {@code remote}. None unless set.
+     */
+    public Builder remote(RemoteClients remote) {
+      this.remote = Objects.requireNonNull(remote, "remote");
+      return this;
+    }
 
     /** The timeout of calls that are given none; 30 seconds unless set. */
     public Builder defaultTimeout(Duration timeout) {

@@ -34,6 +34,7 @@ final class ConnectedClient implements ClientSession {
   private final String identity;
   private final Map<String, String> labels;
   private final long joinedAtMillis;
+  private final long connection;
   private final ClientSink sink;
   private final Executor serializer;
   private final Executor deliveries;
@@ -61,6 +62,7 @@ final class ConnectedClient implements ClientSession {
       String name,
       String identity,
       Map<String, String> labels,
+      long connection,
       long firstId,
       ClientSink sink,
       int maxInFlight,
@@ -70,6 +72,7 @@ final class ConnectedClient implements ClientSession {
     this.identity = identity;
     this.labels = labels;
     this.joinedAtMillis = System.currentTimeMillis();
+    this.connection = connection;
     this.sink = sink;
     this.serializer = sink.serializer();
     this.deliveries = new BatchingExecutor(clients.callbackExecutor());
@@ -92,7 +95,11 @@ final class ConnectedClient implements ClientSession {
   }
 
   ClientInfo info() {
-    return new ClientInfo(name, identity, labels, Instant.ofEpochMilli(joinedAtMillis));
+    return new ClientInfo(name, identity, labels, Instant.ofEpochMilli(joinedAtMillis), connection);
+  }
+
+  long connection() {
+    return connection;
   }
 
   /**
@@ -230,6 +237,14 @@ final class ConnectedClient implements ClientSession {
   }
 
   /** The server is shutting down. */
+  /** Another replica holds a newer connection under this name: close this one. */
+  void evict(String why) {
+    failAll(
+        Status.UNAVAILABLE.withDescription(
+            "client '" + name + "' moved to another replica (" + why + "); its calls here were dropped"));
+    closeSink(Status.ABORTED.withDescription("replaced by a newer connection with the same name '" + name + "' on another replica: " + why));
+  }
+
   void shutdown() {
     Status status = Status.UNAVAILABLE.withDescription("the server is shutting down");
     failAll(status);

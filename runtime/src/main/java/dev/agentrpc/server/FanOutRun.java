@@ -1,9 +1,12 @@
 package dev.agentrpc.server;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.SharedTimer;
+import dev.agentrpc.server.spi.RemoteCall;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -34,6 +37,8 @@ final class FanOutRun<R> implements Context.CancellationListener {
   private final String[] targets;
   private final ConnectedClient[] sessions; // resolved when selected; null: look up at its turn
   private final PendingCall<?>[] calls;
+  private final RemoteCall[] forwarded; // calls to clients other replicas hold
+  private final boolean[] cancelled; // guarded by this: the fan-out cancelled this call
   private final long[] startNanos;
   private final boolean[] ended;
   private final int window;
@@ -73,6 +78,8 @@ final class FanOutRun<R> implements Context.CancellationListener {
     this.targets = targets.toArray(new String[0]);
     this.sessions = sessions.toArray(new ConnectedClient[0]);
     this.calls = new PendingCall<?>[this.targets.length];
+    this.forwarded = new RemoteCall[this.targets.length];
+    this.cancelled = new boolean[this.targets.length];
     this.startNanos = new long[this.targets.length];
     this.ended = new boolean[this.targets.length];
     this.window = options.windowFor(this.targets.length);
@@ -146,23 +153,38 @@ final class FanOutRun<R> implements Context.CancellationListener {
   private void startCall(int index) {
     String name = targets[index];
     ConnectedClient session = sessions[index] != null ? sessions[index] : clients.session(name);
-    if (session == null) {
-      record(index, Result.notCalled(name, Status.NOT_FOUND.withDescription(
-          windowed
-              ? "client '" + name + "' was not connected when its turn came"
-              : "no client named '" + name + "' is connected")));
-      return;
-    }
     long now = System.nanoTime();
     startNanos[index] = now;
     long timeout = windowed ? effectiveTimeout(now) : timeoutNanos;
-    PendingCall<R> call = session.start(payload, parser, timeout, null, new Slot(index));
+    PendingCall<R> call = null;
+    RemoteCall remote = null;
+    if (session != null) {
+      call = session.start(payload, parser, timeout, null, new Slot(index));
+    } else {
+      remote = clients.callElsewhere(name, payload, timeout, new Forwarded(index));
+      if (remote == null) {
+        record(index, Result.notCalled(name, Status.NOT_FOUND.withDescription(
+            windowed
+                ? "client '" + name + "' was not connected when its turn came"
+                : "no client named '" + name + "' is connected")));
+        return;
+      }
+    }
     Status stop;
     synchronized (this) {
+      forwarded[index] = remote;
       stop = cancelInFlight && !ended[index] ? stopStatus : null;
+      if (stop != null) {
+        cancelled[index] = true;
+      }
     }
-    if (stop != null && call != null) {
-      call.cancel(stop); // the fan-out stopped while this call was starting
+    if (stop != null) {
+      // the fan-out stopped while this call was starting
+      if (call != null) {
+        call.cancel(stop);
+      } else {
+        remote.cancel(stop);
+      }
     }
   }
 
@@ -185,11 +207,16 @@ final class FanOutRun<R> implements Context.CancellationListener {
     if (status == null) {
       result = Result.answered(targets[index], value, latency);
     } else {
-      Result.Outcome outcome;
+      Status why = status;
+      Result.Outcome outcome = Result.Outcome.FAILED;
       synchronized (this) {
-        outcome = status == stopStatus ? Result.Outcome.CANCELLED : Result.Outcome.FAILED;
+        if (cancelled[index]) {
+          outcome = Result.Outcome.CANCELLED;
+          why = stopStatus; // a forwarded call may come back with the transport's own CANCELLED
+          trailers = null;
+        }
       }
-      result = Result.ended(targets[index], status.asRuntimeException(trailers), outcome, latency);
+      result = Result.ended(targets[index], why.asRuntimeException(trailers), outcome, latency);
     }
     PendingCall<?> call = calls[index];
     if (call != null) {
@@ -267,6 +294,7 @@ final class FanOutRun<R> implements Context.CancellationListener {
    */
   private boolean stop(Status status, boolean cancel) {
     List<PendingCall<?>> toCancel = new ArrayList<>();
+    List<RemoteCall> toCancelElsewhere = new ArrayList<>();
     boolean finished;
     synchronized (this) {
       if (stopStatus != null || recorded == targets.length) {
@@ -282,14 +310,22 @@ final class FanOutRun<R> implements Context.CancellationListener {
       }
       if (cancel) {
         for (int i = 0; i < targets.length; i++) {
-          if (!ended[i] && calls[i] != null) {
-            toCancel.add(calls[i]);
+          if (!ended[i] && (calls[i] != null || forwarded[i] != null)) {
+            cancelled[i] = true;
+            if (calls[i] != null) {
+              toCancel.add(calls[i]);
+            } else {
+              toCancelElsewhere.add(forwarded[i]);
+            }
           }
         }
       }
       finished = recorded == targets.length;
     }
     for (PendingCall<?> call : toCancel) {
+      call.cancel(status);
+    }
+    for (RemoteCall call : toCancelElsewhere) {
       call.cancel(status);
     }
     if (finished) {
@@ -341,6 +377,32 @@ final class FanOutRun<R> implements Context.CancellationListener {
         Status.DEADLINE_EXCEEDED.withDescription(
             "no result arrived for " + PendingCall.formatNanos(stallNanos) + " (FanOutOptions.stallTimeout)"),
         true);
+  }
+
+  /** Where the outcome of a call forwarded to another replica goes. */
+  private final class Forwarded implements RemoteCall.Listener {
+    private final int index;
+
+    Forwarded(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public void onReply(ByteString reply) {
+      R value;
+      try {
+        value = PendingCall.parse(parser, reply);
+      } catch (InvalidProtocolBufferException e) {
+        callEnded(index, null, RemoteCallFuture.unparsable(targets[index], e), null);
+        return;
+      }
+      callEnded(index, value, null, null);
+    }
+
+    @Override
+    public void onFailure(Status status, Metadata trailers) {
+      callEnded(index, null, status, trailers);
+    }
   }
 
   /** Where one call's outcome goes. */

@@ -36,7 +36,7 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
 
   private final ConnectedClient client;
   private final long id;
-  private final Parser<R> parser;
+  private final Parser<R> parser; // null: the reply stays bytes (see Clients.callHere)
   private final String requestTypeUrl;
   private final long deadlineNanos;
   private final long timeoutNanos;
@@ -260,14 +260,15 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void succeed(ByteString reply) {
+    if (parser == null) {
+      completion.succeeded((R) reply); // a call made for another replica, which parses it
+      return;
+    }
     R value;
     try {
-      // Aliasing: the reply's bytes fields share the payload's immutable bytes instead of
-      // copying them (one payload-sized copy fewer per call).
-      CodedInputStream in = reply.newCodedInput();
-      in.enableAliasing(true);
-      value = parser.parseFrom(in);
+      value = parse(parser, reply);
     } catch (InvalidProtocolBufferException e) {
       completion.failed(
           Status.INTERNAL.withDescription(
@@ -280,6 +281,13 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
       return;
     }
     completion.succeeded(value);
+  }
+
+  /** Parses a reply; its bytes fields share the reply's immutable bytes instead of copying them. */
+  static <R> R parse(Parser<R> parser, ByteString reply) throws InvalidProtocolBufferException {
+    CodedInputStream in = reply.newCodedInput();
+    in.enableAliasing(true); // one payload-sized copy fewer per call
+    return parser.parseFrom(in);
   }
 
   private Status violation(String what) {
