@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +28,63 @@ class ChurnConcurrencyTest {
   private static final int AGENTS = 8;
   private static final int CALLS = 2_000;
   private static final int BATCH = 100;
+
+  @Test
+  void everyFanOutGivesOneResultPerTargetWhileAgentsDisconnectAndRejoin() throws Exception {
+    ScheduledExecutorService work = Executors.newSingleThreadScheduledExecutor();
+    Random random = new Random(7);
+    try (Fleet fleet = Fleet.start()) {
+      HandlerRegistry registry =
+          new HandlerRegistry()
+              .registerAsync(
+                  StringValue.getDefaultInstance(),
+                  request -> {
+                    CompletableFuture<StringValue> reply = new CompletableFuture<>();
+                    work.schedule(() -> reply.complete(request), random.nextInt(3), TimeUnit.MILLISECONDS);
+                    return reply;
+                  });
+      List<StreamClient> agents = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < AGENTS; i++) {
+        names.add("agent-" + i);
+        agents.add(fleet.agent("agent-" + i, registry));
+      }
+      FanOutOptions[] shapes = {
+        FanOutOptions.all(),
+        FanOutOptions.clients(names).window(3),
+        FanOutOptions.clients(names).window(2).maxFailures(1),
+        FanOutOptions.all().quorum(4),
+        FanOutOptions.clients(names).windowPercent(50).stallTimeout(Duration.ofSeconds(5)),
+      };
+      List<FanOut<StringValue>> fanOuts = new ArrayList<>();
+      for (int round = 0; round < 100; round++) {
+        for (FanOutOptions shape : shapes) {
+          fanOuts.add(
+              fleet.clients()
+                  .fanOut(StringValue.of("round-" + round), StringValue.parser(), shape, Duration.ofSeconds(20),
+                      fleet.clients().callbackExecutor()));
+        }
+        if (round % 5 == 0) {
+          int victim = random.nextInt(AGENTS);
+          agents.get(victim).close();
+          agents.set(victim, fleet.startAgent("agent-" + victim, registry, UnaryOperator.identity()));
+        }
+      }
+
+      for (FanOut<StringValue> fanOut : fanOuts) {
+        List<Result<StringValue>> results = fanOut.results().get(60, TimeUnit.SECONDS);
+        assertThat(results).as(fanOut.toString()).hasSize(fanOut.size());
+        assertThat(results.stream().map(Result::client).distinct().count()).isEqualTo(fanOut.size());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (fleet.clients().pendingCalls() != 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      }
+      assertThat(fleet.clients().pendingCalls()).isZero();
+    } finally {
+      work.shutdownNow();
+    }
+  }
 
   @Test
   void everyCallCompletesWithAValueOrAStatusWhileAgentsDisconnectAndRejoin() throws Exception {
