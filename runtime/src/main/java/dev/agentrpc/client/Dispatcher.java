@@ -12,10 +12,13 @@ import dev.agentrpc.proto.v1.Request;
 import dev.agentrpc.proto.v1.Response;
 import dev.agentrpc.proto.v1.ServerToClient;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -218,31 +221,33 @@ public final class Dispatcher {
     }
     boolean current = inFlight.remove(call.id, call);
     boolean expired = call.context.isCancelled();
+    Status unsent = expired ? Contexts.statusFromCancelled(call.context) : Status.CANCELLED;
     call.context.cancel(null);
     if (!current || expired || closed) {
+      call.observeEnd(unsent);
       return;
     }
     if (failure == null) {
       ByteString payload = response.toByteString();
       if (payload.size() > maxResponseBytes) {
-        reply(
-            call.id,
+        Status tooLarge =
             Status.RESOURCE_EXHAUSTED.withDescription(
                 "the response to "
                     + call.handler.requestType()
                     + " is "
                     + payload.size()
                     + " bytes; this client's limit is "
-                    + maxResponseBytes));
+                    + maxResponseBytes);
+        call.observeEnd(tooLarge);
+        reply(call.id, tooLarge);
         return;
       }
+      call.observeEnd(Status.OK);
       sink.send(Response.newBuilder().setId(call.id).setPayload(payload).build());
     } else {
-      sink.send(
-          Response.newBuilder()
-              .setId(call.id)
-              .setError(wireStatusOf(failure, call.handler.requestType()))
-              .build());
+      com.google.rpc.Status error = wireStatusOf(failure, call.handler.requestType());
+      call.observeEnd(WireStatus.fromProto(error));
+      sink.send(Response.newBuilder().setId(call.id).setError(error).build());
     }
   }
 
@@ -289,6 +294,7 @@ public final class Dispatcher {
     final MethodHandler handler;
     private final Request request;
     private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
+    private volatile List<HandlerObserver.Handling> observed = List.of();
 
     InFlight(long id, Context.CancellableContext context, MethodHandler handler, Request request) {
       this.id = id;
@@ -325,7 +331,10 @@ public final class Dispatcher {
         return;
       }
       Context previous = context.attach();
+      List<HandlerObserver.Handling> handlings = List.of();
       try {
+        handlings = startObserving();
+        observed = handlings;
         if (handler.isAsync()) {
           runAsync(parsed);
         } else {
@@ -334,7 +343,47 @@ public final class Dispatcher {
       } catch (Throwable t) {
         finish(this, null, t);
       } finally {
+        for (HandlerObserver.Handling handling : handlings) {
+          try {
+            handling.onInvoked();
+          } catch (RuntimeException e) {
+            logger.warn("HandlerObserver.Handling {} threw after its handler returned", handling, e);
+          }
+        }
         context.detach(previous);
+      }
+    }
+
+    private List<HandlerObserver.Handling> startObserving() {
+      List<HandlerObserver> observers = registry.observers();
+      if (observers.isEmpty()) {
+        return List.of();
+      }
+      List<HandlerObserver.Handling> handlings = new ArrayList<>(observers.size());
+      for (HandlerObserver observer : observers) {
+        try {
+          HandlerObserver.Handling handling =
+              observer.onStart(handler.requestType(), request.getMetadataMap());
+          if (handling != null) {
+            handlings.add(handling);
+          }
+        } catch (RuntimeException e) {
+          logger.warn("HandlerObserver {} threw before a handler of {}", observer, handler.requestType(), e);
+        }
+      }
+      return handlings;
+    }
+
+    /** Tells the observers how the call ended; once, by whoever finishes it. */
+    void observeEnd(Status status) {
+      List<HandlerObserver.Handling> handlings = observed;
+      observed = List.of();
+      for (HandlerObserver.Handling handling : handlings) {
+        try {
+          handling.onEnd(status);
+        } catch (RuntimeException e) {
+          logger.warn("HandlerObserver.Handling {} threw on the end of a call", handling, e);
+        }
       }
     }
 

@@ -2,10 +2,12 @@ package dev.agentrpc.client;
 
 import com.google.protobuf.Message;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The handlers an agent serves, keyed by the full protobuf name of their request type.
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HandlerRegistry {
   private final ConcurrentHashMap<String, MethodHandler> handlers = new ConcurrentHashMap<>();
+  private final List<HandlerObserver> observers = new CopyOnWriteArrayList<>();
 
   /** An empty registry. */
   public HandlerRegistry() {}
@@ -47,6 +50,20 @@ public final class HandlerRegistry {
       Q requestType, AsyncHandler<Q, R> handler) {
     Objects.requireNonNull(handler, "handler");
     return add(MethodHandler.async(requestType, handler));
+  }
+
+  /**
+   * Tells {@code observer} of every handler's invocation and end (metrics, tracing), in the
+   * order observers were added. Add observers before the agent connects.
+   */
+  public HandlerRegistry observe(HandlerObserver observer) {
+    observers.add(Objects.requireNonNull(observer, "observer"));
+    return this;
+  }
+
+  /** The observers, in the order they were added. */
+  List<HandlerObserver> observers() {
+    return observers;
   }
 
   /** The full names of the request types served, sorted. */

@@ -107,6 +107,7 @@ public final class Clients implements AutoCloseable {
   private final long maxQueuedBytesPerClient;
   private final Executor callbackExecutor;
   private final RemoteClients remote; // null unless this is one replica of several
+  private final Observers observers;
   private final AtomicLong connections = new AtomicLong();
   private final SerialExecutor events;
   private volatile boolean closed;
@@ -118,6 +119,7 @@ public final class Clients implements AutoCloseable {
     this.maxQueuedBytesPerClient = builder.maxQueuedBytesPerClient;
     this.callbackExecutor = builder.callbackExecutor;
     this.remote = builder.remote;
+    this.observers = new Observers(builder.observers);
     this.events = new SerialExecutor(callbackExecutor, MAX_QUEUED_EVENTS);
   }
 
@@ -318,9 +320,13 @@ public final class Clients implements AutoCloseable {
       String client, Any payload, Parser<R> responseParser, long timeoutNanos, Executor executor) {
     ConnectedClient session = sessions.get(client);
     if (session == null) {
-      return remote != null
-          ? callElsewhere(client, payload, responseParser, timeoutNanos, executor)
-          : notFound(client, executor);
+      if (remote != null) {
+        return callElsewhere(client, payload, responseParser, timeoutNanos, executor);
+      }
+      if (!observers.isEmpty()) {
+        observers.refused(client, payload.getTypeUrl(), notFoundStatus(client));
+      }
+      return notFound(client, executor);
     }
     SingleCall<R> future =
         new SingleCall<>(executor == callbackExecutor ? session.deliveries() : executor);
@@ -331,18 +337,28 @@ public final class Clients implements AutoCloseable {
     }
     if (refused != null) {
       future.failNow(refused);
+      if (!observers.isEmpty()) {
+        observers.refused(client, payload.getTypeUrl(), refused);
+      }
       return future;
     }
     session.start(payload, responseParser, effectiveTimeout(context, timeoutNanos), watched(context), future);
     return future;
   }
 
+  Observers observers() {
+    return observers;
+  }
+
   private static <R> CompletableFuture<R> notFound(String client, Executor executor) {
     SingleCall<R> future = new SingleCall<>(executor);
-    future.failNow(
-        Status.NOT_FOUND.withDescription(
-            "no client named '" + client + "' is connected; Clients.list() lists those that are"));
+    future.failNow(notFoundStatus(client));
     return future;
+  }
+
+  private static Status notFoundStatus(String client) {
+    return Status.NOT_FOUND.withDescription(
+        "no client named '" + client + "' is connected; Clients.list() lists those that are");
   }
 
   private <R> CompletableFuture<R> callElsewhere(
@@ -777,8 +793,18 @@ public final class Clients implements AutoCloseable {
     private long maxQueuedBytesPerClient = 2L * MessageLimits.DEFAULT_MAX_PAYLOAD_BYTES + 4096;
     private Executor callbackExecutor = CallbackPool.get();
     private RemoteClients remote;
+    private final List<CallObserver> observers = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Tells {@code observer} of every call's start and end (metrics, tracing); observers are
+     * told in the order they were added. None unless added.
+     */
+    public Builder addObserver(CallObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
 
     /**
      * Makes this Clients one replica of several: calls to a client not connected here are

@@ -12,6 +12,8 @@ import dev.agentrpc.server.spi.ClientSink;
 import io.grpc.Context;
 import io.grpc.Status;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -166,9 +168,19 @@ final class ConnectedClient implements ClientSession {
                   + " calls in flight; retry later or raise Clients.Builder.maxInFlightPerClient"));
       return null;
     }
+    Map<String, String> metadata = null;
+    Observers observers = clients.observers();
+    if (!observers.isEmpty()) {
+      Map<String, String> outbound = new HashMap<>();
+      List<CallObserver.Call> observed = observers.start(name, payload.getTypeUrl(), outbound);
+      metadata = outbound.isEmpty() ? null : outbound;
+      if (!observed.isEmpty()) {
+        completion = new ObservedCompletion<>(completion, observed);
+      }
+    }
     long id = NEXT_ID.getAndIncrement(this);
     PendingCall<R> call =
-        new PendingCall<>(this, id, payload, parser, timeoutNanos, System.nanoTime(), completion);
+        new PendingCall<>(this, id, payload, metadata, parser, timeoutNanos, System.nanoTime(), completion);
     completion.bind(call);
     if (!outbound.offer(call)) {
       call.releaseSlot();

@@ -13,6 +13,7 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Status;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -43,6 +44,7 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
   private final Completion<R> completion;
   private final int bytes;
   private Any payload; // cleared by whoever moves writeState off QUEUED
+  private final Map<String, String> metadata; // null: none (the usual case)
   private volatile int writeState = QUEUED;
   private volatile int slotHeld = 1;
   private volatile boolean claimed;
@@ -53,6 +55,7 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
       ConnectedClient client,
       long id,
       Any payload,
+      Map<String, String> metadata,
       Parser<R> parser,
       long timeoutNanos,
       long startNanos,
@@ -60,6 +63,7 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
     this.client = client;
     this.id = id;
     this.payload = payload;
+    this.metadata = metadata;
     this.parser = parser;
     this.requestTypeUrl = payload.getTypeUrl();
     this.timeoutNanos = timeoutNanos;
@@ -204,13 +208,12 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
     }
     Any body = payload;
     payload = null;
-    return ServerToClient.newBuilder()
-        .setRequest(
-            Request.newBuilder()
-                .setId(id)
-                .setTimeout(Durations.fromNanos(remaining))
-                .setPayload(body))
-        .build();
+    Request.Builder request =
+        Request.newBuilder().setId(id).setTimeout(Durations.fromNanos(remaining)).setPayload(body);
+    if (metadata != null) {
+      request.putAllMetadata(metadata);
+    }
+    return ServerToClient.newBuilder().setRequest(request).build();
   }
 
   boolean isDropped() {
