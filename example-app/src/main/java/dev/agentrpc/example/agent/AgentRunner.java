@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
+import java.util.Map;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,7 @@ public final class AgentRunner implements AutoCloseable {
     private AgentSecurity security = AgentSecurity.plaintext();
     private AgentTransport transport = AgentTransport.STREAM;
     private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Map<String, String> labels = Map.of();
 
     private Builder(String name, String target, SandboxRoot root) {
       this.name = Objects.requireNonNull(name, "name");
@@ -161,6 +163,16 @@ public final class AgentRunner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Declares {@code labels} when joining (e.g. {@code zone=eu}), for the controller to
+     * select agents by; none unless set. A key or value the protocol refuses fails {@link
+     * #start} with an IllegalArgumentException.
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(labels);
+      return this;
+    }
+
     /** Tells {@code listener} of every connection state change; it must return quickly. */
     public Builder onStateChange(Consumer<StreamClient.State> listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -171,7 +183,7 @@ public final class AgentRunner implements AutoCloseable {
      * Starts dialing.
      *
      * @throws IllegalArgumentException for a name the controller would refuse, a bad
-     *     backoff, a malformed target or an unusable bearer token
+     *     backoff, a malformed target, an unusable bearer token or a bad label
      */
     public AgentRunner start() {
       FleetAgent agent = new FleetAgent(name, root, sleepObserver);
@@ -204,6 +216,7 @@ public final class AgentRunner implements AutoCloseable {
         StreamClient.Builder client =
             StreamClient.newBuilder(channel, name, registry)
                 .backoff(initialBackoff, maxBackoff)
+                .labels(labels)
                 .onStateChange(stateListener);
         if (security.bearerToken() != null) {
           client.bearerToken(security.bearerToken());
@@ -234,7 +247,7 @@ public final class AgentRunner implements AutoCloseable {
     }
 
     private PollClient poll(PollClient.Builder client) {
-      client.backoff(initialBackoff, maxBackoff).onStateChange(stateListener);
+      client.backoff(initialBackoff, maxBackoff).labels(labels).onStateChange(stateListener);
       if (security.bearerToken() != null) {
         client.bearerToken(security.bearerToken());
       }

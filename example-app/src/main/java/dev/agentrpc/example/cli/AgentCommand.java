@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -79,6 +81,12 @@ final class AgentCommand implements Callable<Integer> {
               + " read a command line: prefer --token-file)")
   String token;
 
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "a label to declare when joining, e.g. zone=eu (repeatable); the controller's all --select picks agents by them")
+  Map<String, String> labels = new LinkedHashMap<>();
+
   @Option(names = "--token-file", paramLabel = "FILE", description = "send the bearer token this file holds (its first line)")
   Path tokenFile;
 
@@ -111,6 +119,7 @@ final class AgentCommand implements Callable<Integer> {
               .transport(chosen)
               .backoff(initial, maxBackoff)
               .security(security)
+              .labels(labels)
               .onStateChange(
                   state -> {
                     if (state == StreamClient.State.CONNECTED) {
