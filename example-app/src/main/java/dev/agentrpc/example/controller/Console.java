@@ -3,21 +3,27 @@ package dev.agentrpc.example.controller;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.agentrpc.server.ClientInfo;
 import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The operator console: reads commands, one per line, and prints what they did.
@@ -25,7 +31,9 @@ import java.util.concurrent.ExecutionException;
  * <pre>
  * list                              the agents connected now
  * call &lt;agent&gt; &lt;method&gt; [json]     call one agent; json defaults to {}
- * all &lt;method&gt; [json]               call every connected agent, one row each
+ * all [options] &lt;method&gt; [json]     call every connected agent: a line per result as it
+ *                                   arrives, then a row each; options --batch N|N%,
+ *                                   --select k=v,..., --first N, --max-failures N
  * help                              the commands and methods
  * quit                              stop (end of input too)
  * </pre>
@@ -35,6 +43,8 @@ import java.util.concurrent.ExecutionException;
  * {@code error:}; nothing the operator types ends the console but {@code quit}.
  */
 public final class Console {
+  private static final String ALL_USAGE =
+      "usage: all [--batch N|N%] [--select k=v,...] [--first N] [--max-failures N] <method> [json]";
   private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
   private static final JsonFormat.Printer COMPACT = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
@@ -151,7 +161,11 @@ public final class Console {
     out.println("commands:");
     out.println("  list                           the agents connected now");
     out.println("  call <agent> <method> [json]   call one agent (json defaults to {})");
-    out.println("  all <method> [json]            call every connected agent");
+    out.println("  all [options] <method> [json]  call every connected agent, a line per result as it arrives");
+    out.println("    --batch N|N%                 at most N agents (or N% of them) at once, in name order");
+    out.println("    --select k=v[,k2=v2,!k3]     only the agents whose labels match");
+    out.println("    --first N                    done once N agents answered");
+    out.println("    --max-failures N             stop calling after more than N failures (0: the first)");
     out.println("  help                           this text");
     out.println("  quit                           stop the controller");
     out.println("methods:");
@@ -166,15 +180,22 @@ public final class Console {
   }
 
   private void list() {
-    Set<String> names = clients.names();
-    if (names.isEmpty()) {
+    List<ClientInfo> agents = clients.list();
+    if (agents.isEmpty()) {
       out.println("no agents connected");
       return;
     }
-    out.println(names.size() + (names.size() == 1 ? " agent" : " agents") + " connected:");
-    for (String name : names) {
-      out.println("  " + name);
+    out.println(agents.size() + (agents.size() == 1 ? " agent" : " agents") + " connected:");
+    for (ClientInfo agent : agents) {
+      out.println("  " + agent.name() + (agent.labels().isEmpty() ? "" : "  " + labels(agent)));
     }
+  }
+
+  /** e.g. {@code role=web,zone=eu}, sorted by key. */
+  private static String labels(ClientInfo agent) {
+    List<String> pairs = new ArrayList<>();
+    new TreeMap<>(agent.labels()).forEach((key, value) -> pairs.add(key + "=" + value));
+    return String.join(",", pairs);
   }
 
   private void call(String arguments) {
@@ -212,9 +233,39 @@ public final class Console {
   }
 
   private void all(String arguments) {
-    String[] words = arguments.split("\\s+", 2);
-    if (arguments.isEmpty()) {
-      error("usage: all <method> [json]");
+    Rollout rollout = Rollout.everyAgent();
+    String rest = arguments.strip();
+    try {
+      while (rest.startsWith("--")) {
+        String[] words = rest.split("\\s+", 2);
+        String option = words[0];
+        rest = words.length > 1 ? words[1] : "";
+        String value;
+        int equals = option.indexOf('=');
+        if (equals > 0) {
+          value = option.substring(equals + 1);
+          option = option.substring(0, equals);
+        } else {
+          String[] next = rest.split("\\s+", 2);
+          if (rest.isEmpty() || next[0].startsWith("--")) {
+            error(option + " needs a value; " + ALL_USAGE);
+            return;
+          }
+          value = next[0];
+          rest = next.length > 1 ? next[1] : "";
+        }
+        rollout = option(rollout, option, value);
+        if (rollout == null) {
+          return;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      error(e.getMessage());
+      return;
+    }
+    String[] words = rest.split("\\s+", 2);
+    if (rest.isEmpty()) {
+      error(ALL_USAGE);
       return;
     }
     Operation operation = operation(words[0]);
@@ -225,45 +276,75 @@ public final class Console {
     if (request == null) {
       return;
     }
-    Set<String> agents = clients.names();
-    if (agents.isEmpty()) {
-      out.println("no agents connected");
+    List<String> targets = rollout.targets(clients);
+    if (targets.isEmpty()) {
+      out.println(clients.names().isEmpty() ? "no agents connected" : "no connected agent matches --select " + rollout.selector());
       return;
     }
     long start = System.nanoTime();
-    CompletableFuture<List<TimedResult<Message>>> future =
-        FanOut.callEach(agents, agent -> widen(operation.call(agent, request)));
-    List<TimedResult<Message>> results;
+    FanOut<Message> fanOut = operation.fanOut(request, rollout.options(targets));
+    AtomicInteger arrived = new AtomicInteger();
+    fanOut.forEach(
+        result -> {
+          out.println(RolloutReport.progress(arrived.incrementAndGet(), fanOut.size(), result));
+          out.flush();
+        });
+    List<Result<Message>> results;
     try {
-      results = future.get();
+      results = fanOut.results().get();
     } catch (ExecutionException e) {
       error(Format.failure(e.getCause()));
       return;
     } catch (InterruptedException e) {
-      future.cancel(true);
+      fanOut.cancel();
       Thread.currentThread().interrupt();
-      error("interrupted");
+      error("interrupted; the calls were cancelled");
       return;
     }
-    TextTable table = new TextTable("AGENT", "STATUS", "LATENCY", "RESULT");
+    table(results);
     int ok = 0;
-    for (TimedResult<Message> timed : results) {
-      if (timed.result().isOk()) {
-        ok++;
-        table.addRow(timed.agent(), "OK", Format.latency(timed.latency()), print(COMPACT, timed.result().value()));
-      } else {
-        io.grpc.Status status = timed.result().status();
-        table.addRow(
-            timed.agent(),
-            status.getCode().toString(),
-            Format.latency(timed.latency()),
-            Objects.toString(status.getDescription(), ""));
-      }
+    for (Result<Message> result : results) {
+      ok += result.isOk() ? 1 : 0;
+    }
+    out.println(ok + " of " + results.size() + " agents answered in " + Format.latency(since(start)));
+    String stopped = RolloutReport.stopped(rollout, results);
+    if (stopped != null) {
+      out.println(stopped);
+    }
+  }
+
+  /** {@code rollout} with one more console option; null (after an error) for an unknown one. */
+  private Rollout option(Rollout rollout, String option, String value) {
+    switch (option) {
+      case "--batch":
+        return rollout.batch(value);
+      case "--select":
+        return rollout.select(value);
+      case "--first":
+        return rollout.first(value);
+      case "--max-failures":
+        return rollout.maxFailures(value);
+      default:
+        error("unknown option '" + option + "'; " + ALL_USAGE);
+        return null;
+    }
+  }
+
+  /** The results, one row per agent in name order. */
+  private void table(List<Result<Message>> results) {
+    List<Result<Message>> sorted = new ArrayList<>(results);
+    sorted.sort(Comparator.comparing(Result::client));
+    TextTable table = new TextTable("AGENT", "STATUS", "LATENCY", "RESULT");
+    for (Result<Message> result : sorted) {
+      table.addRow(
+          result.client(),
+          RolloutReport.outcome(result),
+          RolloutReport.latency(result),
+          result.isOk() ? print(COMPACT, result.value()) : RolloutReport.why(result));
     }
     for (String row : table.lines()) {
       out.println(row);
     }
-    out.println(ok + " of " + results.size() + " agents answered in " + Format.latency(since(start)));
   }
 
   private Operation operation(String name) {
@@ -338,8 +419,4 @@ public final class Console {
     return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
-  @SuppressWarnings("unchecked")
-  private static CompletableFuture<Message> widen(CompletableFuture<? extends Message> future) {
-    return (CompletableFuture<Message>) future;
-  }
 }

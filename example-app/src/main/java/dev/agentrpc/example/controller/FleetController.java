@@ -34,6 +34,7 @@ public final class FleetController implements AutoCloseable {
   private final Server server;
   private final org.eclipse.jetty.server.Server http; // null when not served
   private final AgentFunctionsProxy agents;
+  private final Duration callTimeout;
   private final ControllerSecurity security;
 
   private FleetController(
@@ -41,11 +42,13 @@ public final class FleetController implements AutoCloseable {
       Server server,
       org.eclipse.jetty.server.Server http,
       AgentFunctionsProxy agents,
+      Duration callTimeout,
       ControllerSecurity security) {
     this.clients = clients;
     this.server = server;
     this.http = http;
     this.agents = agents;
+    this.callTimeout = callTimeout;
     this.security = security;
   }
 
@@ -114,7 +117,7 @@ public final class FleetController implements AutoCloseable {
     if (callTimeout != null) {
       agents = agents.withTimeout(callTimeout);
     }
-    return new FleetController(clients, server, http, agents, security);
+    return new FleetController(clients, server, http, agents, callTimeout, security);
   }
 
   /** Jetty on {@code host:port}, serving the poll servlet at {@link #POLL_PATH}. */
@@ -163,9 +166,9 @@ public final class FleetController implements AutoCloseable {
     return agents;
   }
 
-  /** The console's operations, calling through {@link #agents()}. */
+  /** The console's operations, calling through {@link #agents()} and {@link #clients()}. */
   public List<Operation> operations() {
-    return Operations.of(agents);
+    return Operations.of(agents, clients, callTimeout);
   }
 
   /**

@@ -1,14 +1,16 @@
 package dev.agentrpc.example.controller;
 
 import com.google.protobuf.Message;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
- * One operation the console can call by name: the request type it takes and the typed
- * proxy call that sends it. Built explicitly per method (see {@link Operations}), so the
- * console needs no reflection.
+ * One operation the console and the fleet page can call by name: the request type it takes,
+ * the typed proxy call that sends it to one agent, and the fan-out that sends it to many.
+ * Built explicitly per method (see {@link Operations}), so neither needs reflection.
  */
 public final class Operation {
   private final String name;
@@ -16,23 +18,27 @@ public final class Operation {
   private final String example;
   private final Message requestPrototype;
   private final BiFunction<String, Message, CompletableFuture<? extends Message>> call;
+  private final BiFunction<FanOutOptions, Message, FanOut<? extends Message>> fanOut;
 
   private Operation(
       String name,
       String summary,
       String example,
       Message requestPrototype,
-      BiFunction<String, Message, CompletableFuture<? extends Message>> call) {
+      BiFunction<String, Message, CompletableFuture<? extends Message>> call,
+      BiFunction<FanOutOptions, Message, FanOut<? extends Message>> fanOut) {
     this.name = Objects.requireNonNull(name, "name");
     this.summary = Objects.requireNonNull(summary, "summary");
     this.example = Objects.requireNonNull(example, "example");
     this.requestPrototype = Objects.requireNonNull(requestPrototype, "requestPrototype");
     this.call = Objects.requireNonNull(call, "call");
+    this.fanOut = Objects.requireNonNull(fanOut, "fanOut");
   }
 
   /**
-   * An operation named {@code name} that sends a {@code Q} with {@code call}, e.g.
-   * {@code Operation.of("echo", "...", "{\"text\": \"hi\"}", EchoRequest.getDefaultInstance(), proxy.async()::echo)}.
+   * An operation named {@code name} that sends a {@code Q} to one agent with {@code call}
+   * and to many with {@code fanOut}, e.g. {@code Operation.of("echo", "...", "{\"text\":
+   * \"hi\"}", EchoRequest.getDefaultInstance(), proxy.async()::echo, echoFanOut)}.
    *
    * @param example a request in JSON, shown by {@code help}
    */
@@ -41,20 +47,24 @@ public final class Operation {
       String summary,
       String example,
       Q requestPrototype,
-      BiFunction<String, Q, CompletableFuture<R>> call) {
+      BiFunction<String, Q, CompletableFuture<R>> call,
+      BiFunction<FanOutOptions, Q, FanOut<R>> fanOut) {
     Objects.requireNonNull(call, "call");
+    Objects.requireNonNull(fanOut, "fanOut");
     Class<?> type = requestPrototype.getClass();
     return new Operation(
         name,
         summary,
         example,
         requestPrototype,
-        (agent, request) -> {
-          // Requests are built from requestPrototype's own builder, so this is a Q.
-          @SuppressWarnings("unchecked")
-          Q typed = (Q) type.cast(request);
-          return call.apply(agent, typed);
-        });
+        (agent, request) -> call.apply(agent, typed(type, request)),
+        (options, request) -> fanOut.apply(options, typed(type, request)));
+  }
+
+  // Requests are built from requestPrototype's own builder, so this is a Q.
+  @SuppressWarnings("unchecked")
+  private static <Q extends Message> Q typed(Class<?> type, Message request) {
+    return (Q) type.cast(request);
   }
 
   /** The method's name, as typed at the console. */
@@ -89,5 +99,16 @@ public final class Operation {
    */
   public CompletableFuture<? extends Message> call(String agent, Message request) {
     return call.apply(agent, request);
+  }
+
+  /**
+   * Calls the agents {@code options} target with {@code request}, which must be of the
+   * request type; results stream out of the returned fan-out as they arrive.
+   *
+   * @throws ClassCastException if {@code request} is of another type
+   */
+  @SuppressWarnings("unchecked") // results are read only: a FanOut<R> is a FanOut<Message> to a reader
+  public FanOut<Message> fanOut(Message request, FanOutOptions options) {
+    return (FanOut<Message>) fanOut.apply(options, request);
   }
 }

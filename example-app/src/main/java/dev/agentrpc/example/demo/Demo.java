@@ -1,15 +1,17 @@
 package dev.agentrpc.example.demo;
 
+import com.google.protobuf.Message;
 import dev.agentrpc.example.AgentFunctions;
 import dev.agentrpc.example.AgentFunctionsProxy;
 import dev.agentrpc.example.agent.AgentRunner;
 import dev.agentrpc.example.agent.SandboxRoot;
 import dev.agentrpc.example.agent.SleepEvent;
-import dev.agentrpc.example.controller.FanOut;
 import dev.agentrpc.example.controller.FleetController;
 import dev.agentrpc.example.controller.Format;
+import dev.agentrpc.example.controller.Operation;
+import dev.agentrpc.example.controller.Rollout;
+import dev.agentrpc.example.controller.RolloutReport;
 import dev.agentrpc.example.controller.TextTable;
-import dev.agentrpc.example.controller.TimedResult;
 import dev.agentrpc.example.v1.DirEntry;
 import dev.agentrpc.example.v1.EchoRequest;
 import dev.agentrpc.example.v1.EchoResponse;
@@ -19,6 +21,8 @@ import dev.agentrpc.example.v1.ListDirRequest;
 import dev.agentrpc.example.v1.ListDirResponse;
 import dev.agentrpc.example.v1.SleepRequest;
 import dev.agentrpc.example.v1.SleepResponse;
+import dev.agentrpc.server.FanOut;
+import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -32,21 +36,32 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The embedded demo: a controller on an ephemeral 127.0.0.1 port and three agents in this
- * JVM, talking real gRPC over loopback. It calls each operation on one agent, calls the
- * whole fleet, lets a deadline expire and cancels a sleep, and says whether everything
- * behaved.
+ * The embedded demo: a controller on an ephemeral 127.0.0.1 port and six labelled agents in
+ * this JVM, talking real gRPC over loopback. It calls each operation on one agent, calls the
+ * whole fleet, runs a batched rollout that stops at its first failure, lets a deadline expire
+ * and cancels a sleep, and says whether everything behaved.
  */
 public final class Demo {
   /** The agents the demo starts. */
-  public static final List<String> AGENTS = List.of("agent-1", "agent-2", "agent-3");
+  public static final List<String> AGENTS = List.of("agent-1", "agent-2", "agent-3", "agent-4", "agent-5", "agent-6");
+
+  /** The agent whose root lacks the release the rollout looks for, so that its call fails. */
+  public static final String BROKEN_AGENT = "agent-3";
+
+  /** The directory the rollout lists on every web agent. */
+  static final String RELEASE = "releases/v2";
+
+  /** The wait between a call's end and the next start in the rollout: it keeps its batches apart. */
+  private static final Duration ROLLOUT_PAUSE = Duration.ofMillis(250);
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -68,7 +83,7 @@ public final class Demo {
 
   private int run() {
     long start = System.nanoTime();
-    out.println("agentrpc demo: one controller and three agents in this JVM, over gRPC on 127.0.0.1");
+    out.println("agentrpc demo: one controller and six agents in this JVM, over gRPC on 127.0.0.1");
     out.println("(the agents dial out to the controller; the controller then calls them)");
     out.println();
     Path sandbox = null;
@@ -84,6 +99,7 @@ public final class Demo {
           sampleFiles(root, name);
           runners.add(
               AgentRunner.newBuilder(name, target, SandboxRoot.of(root))
+                  .labels(labels(name))
                   .sleepObserver(sleeps)
                   .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                   .start());
@@ -102,7 +118,8 @@ public final class Demo {
 
         AgentFunctionsProxy agents = controller.agents();
         oneAgent(agents.forClient(AGENTS.get(0)), AGENTS.get(0));
-        callAll(agents);
+        callAll(controller, agents);
+        rollout(controller);
         deadline(agents, sleeps, AGENTS.get(1));
         cancel(agents, sleeps, AGENTS.get(2));
       } finally {
@@ -198,26 +215,30 @@ public final class Demo {
   }
 
   /** One call to every agent at once: a row per agent, with its own latency. */
-  private void callAll(AgentFunctionsProxy agents) throws InterruptedException {
-    step("5. hostInfo on every agent at once (call-all)");
-    List<TimedResult<HostInfo>> results;
+  private void callAll(FleetController controller, AgentFunctionsProxy agents) throws InterruptedException {
+    step("5. hostInfo on every agent at once (call-all: clients.fanOut, a Result each with its latency)");
+    List<Result<Message>> results;
     try {
+      Rollout everyone = Rollout.everyAgent();
       results =
-          FanOut.callEach(AGENTS, agent -> agents.async().hostInfo(agent, HostInfoRequest.getDefaultInstance()))
+          operation(controller, "hostInfo")
+              .fanOut(HostInfoRequest.getDefaultInstance(), everyone.options(everyone.targets(controller.clients())))
+              .results()
               .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       failed("call-all", e);
       return;
     }
+    results = new ArrayList<>(results);
+    results.sort(Comparator.comparing(Result::client));
     TextTable table = new TextTable("AGENT", "LATENCY", "RESULT");
-    for (TimedResult<HostInfo> timed : results) {
-      Result<HostInfo> result = timed.result();
+    for (Result<Message> result : results) {
       table.addRow(
-          timed.agent(),
-          Format.latency(timed.latency()),
-          result.isOk() ? summary(result.value()) : Format.status(result.status()));
+          result.client(),
+          Format.latency(result.latency()),
+          result.isOk() ? summary((HostInfo) result.value()) : Format.status(result.status()));
       if (!result.isOk()) {
-        problems.add(timed.agent() + " failed the call-all: " + Format.status(result.status()));
+        problems.add(result.client() + " failed the call-all: " + Format.status(result.status()));
       }
     }
     table.lines().forEach(line -> detail("  " + line));
@@ -241,10 +262,57 @@ public final class Demo {
     }
   }
 
+  /**
+   * A rollout: the web agents, two at a time, each pair apart by a pause, stopping at the
+   * first failure. One agent lacks the release, so the rollout stops and the agents after it
+   * are never called.
+   */
+  private void rollout(FleetController controller) throws InterruptedException {
+    Rollout rollout = Rollout.everyAgent().select("role=web").batch("2").maxFailures("0");
+    step(
+        "6. a batched rollout: listDir \""
+            + RELEASE
+            + "\" on the role=web agents, 2 at a time, "
+            + ROLLOUT_PAUSE.toMillis()
+            + " ms apart, stopping at the first failure (console: all "
+            + rollout
+            + " listDir ...)");
+    List<String> targets = rollout.targets(controller.clients());
+    FanOutOptions options = rollout.options(targets).pauseBetween(ROLLOUT_PAUSE);
+    FanOut<Message> fanOut =
+        operation(controller, "listDir").fanOut(ListDirRequest.newBuilder().setPath(RELEASE).build(), options);
+    AtomicInteger arrived = new AtomicInteger();
+    fanOut.forEach(result -> detail(RolloutReport.progress(arrived.incrementAndGet(), fanOut.size(), result)));
+    List<Result<Message>> results;
+    try {
+      results = fanOut.results().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      fanOut.cancel();
+      failed("the rollout", e);
+      return;
+    }
+    String stopped = RolloutReport.stopped(rollout, results);
+    detail(stopped != null ? stopped : "the rollout did not stop");
+    List<String> skipped = new ArrayList<>(AGENTS);
+    skipped.removeAll(targets);
+    detail("not selected: " + String.join(", ", skipped) + " (role=db)");
+    for (Result<Message> result : results) {
+      boolean broken = result.client().equals(BROKEN_AGENT);
+      if (broken && result.status().getCode() != Status.Code.NOT_FOUND) {
+        problems.add("the rollout on " + BROKEN_AGENT + " gave " + RolloutReport.outcome(result) + ", not NOT_FOUND");
+      } else if (!broken && result.outcome() == Result.Outcome.FAILED) {
+        problems.add("the rollout failed on " + result.client() + ": " + Format.status(result.status()));
+      }
+    }
+    if (!RolloutReport.neverCalled(results).contains("agent-5")) {
+      problems.add("the rollout did not stop before agent-5");
+    }
+  }
+
   /** A call whose deadline passes before the agent answers. */
   private void deadline(AgentFunctionsProxy agents, DemoSleepWatcher sleeps, String name)
       throws InterruptedException {
-    step("6. a deadline that expires: sleep 5000 ms on " + name + " with a 300 ms timeout");
+    step("7. a deadline that expires: sleep 5000 ms on " + name + " with a 300 ms timeout");
     long start = System.nanoTime();
     try {
       agents.withTimeout(Duration.ofMillis(300)).sleep(name, SleepRequest.newBuilder().setMillis(5000).build());
@@ -264,7 +332,7 @@ public final class Demo {
   /** A call the caller cancels while the agent works on it. */
   private void cancel(AgentFunctionsProxy agents, DemoSleepWatcher sleeps, String name)
       throws InterruptedException {
-    step("7. a cancelled call: sleep 60000 ms on " + name + ", cancelled once the agent started");
+    step("8. a cancelled call: sleep 60000 ms on " + name + ", cancelled once the agent started");
     long start = System.nanoTime();
     CompletableFuture<SleepResponse> sleep =
         agents.async().sleep(name, SleepRequest.newBuilder().setMillis(60_000).build());
@@ -310,7 +378,7 @@ public final class Demo {
     out.println();
     String elapsed = Format.latency(Duration.ofNanos(System.nanoTime() - startNanos));
     if (problems.isEmpty()) {
-      out.println("every agent answered (" + String.join(", ", AGENTS) + "); demo finished OK in " + elapsed);
+      out.println("every step behaved (" + String.join(", ", AGENTS) + "); demo finished OK in " + elapsed);
       out.flush();
       return 0;
     }
@@ -350,8 +418,24 @@ public final class Demo {
         + " free";
   }
 
+  /** Labels: agent-6 is the database, the others web servers, in two zones. */
+  private static Map<String, String> labels(String agent) {
+    int number = AGENTS.indexOf(agent) + 1;
+    return Map.of("role", number == AGENTS.size() ? "db" : "web", "zone", number % 2 == 1 ? "eu" : "us");
+  }
+
+  private static Operation operation(FleetController controller, String name) {
+    return controller.operations().stream()
+        .filter(operation -> operation.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no operation " + name));
+  }
+
   private static void sampleFiles(Path root, String agent) throws IOException {
     Files.createDirectories(root.resolve("logs"));
+    if (!agent.equals(BROKEN_AGENT)) {
+      Files.writeString(Files.createDirectories(root.resolve(RELEASE)).resolve("app.jar"), "release 2 of " + agent + "\n");
+    }
     Files.createDirectories(root.resolve("data"));
     Files.writeString(root.resolve("config.yaml"), "agent: " + agent + "\nlog_level: info\n");
     Files.writeString(root.resolve("logs/agent.log"), "started " + agent + "\n");

@@ -102,7 +102,7 @@ class ConsoleTest {
 
   @Test
   void showsAnExpiredDeadline() throws Exception {
-    List<Operation> quick = Operations.of(fleet.proxy().withTimeout(Duration.ofMillis(200)));
+    List<Operation> quick = Operations.of(fleet.proxy().withTimeout(Duration.ofMillis(200)), fleet.controller().clients(), Duration.ofMillis(200));
     assertThat(run(quick, "call agent-a sleep {\"millis\": 10000}"))
         .containsPattern("error: DEADLINE_EXCEEDED: .* \\(agent-a, after [0-9.]+ ms\\)");
   }
@@ -133,7 +133,8 @@ class ConsoleTest {
     assertThat(errors.get(5)).startsWith("error: bad JSON for SleepRequest: ");
     assertThat(errors.get(6)).isEqualTo("error: unknown agent 'ghost'; connected: agent-a, agent-b");
     assertThat(errors.get(7)).isEqualTo("error: usage: call <agent> <method> [json]");
-    assertThat(errors.get(8)).isEqualTo("error: usage: all <method> [json]");
+    assertThat(errors.get(8))
+        .isEqualTo("error: usage: all [--batch N|N%] [--select k=v,...] [--first N] [--max-failures N] <method> [json]");
     assertThat(output).contains("Cannot find field: nope").contains("e.g. echo {\"text\": \"hi\"}");
     assertThat(output).as("the console went on after the errors").contains("2 agents connected:");
   }
