@@ -53,13 +53,13 @@ public final class TestFleet implements AutoCloseable {
   }
 
   /**
-   * Starts a controller and an agent per entry of {@code agents}
+   * Starts a controller serving the fleet page too, and an agent per entry of {@code agents}
    * declaring its labels, and waits until all joined.
    */
   public static TestFleet startLabelled(Path dir, SleepObserver sleeps, Map<String, Map<String, String>> agents)
       throws Exception {
     TestFleet fleet =
-        new TestFleet(FleetController.start("127.0.0.1", 0, -1, null, ControllerSecurity.plaintext()));
+        new TestFleet(FleetController.start("127.0.0.1", 0, -1, 0, null, ControllerSecurity.plaintext()));
     try {
       for (Map.Entry<String, Map<String, String>> agent : agents.entrySet()) {
         fleet.addAgent(agent.getKey(), root(dir, agent.getKey()), sleeps, agent.getValue());

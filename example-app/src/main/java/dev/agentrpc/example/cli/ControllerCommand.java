@@ -59,6 +59,15 @@ final class ControllerCommand implements Callable<Integer> {
               + " none with TLS (this example serves HTTP without TLS)")
   Integer httpPort;
 
+  @Option(
+      names = "--fleet-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description =
+          "the port of the fleet page for operators, on 127.0.0.1 only (it calls agents for whoever"
+              + " reaches it); 0 (the default) picks a free one, -1 serves none")
+  int fleetPort;
+
   @Option(names = "--no-console", description = "serve without reading standard input, until stopped")
   boolean noConsole;
 
@@ -97,6 +106,10 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("error: --port must be between 0 and 65535, was " + port);
       return 2;
     }
+    if (fleetPort < -1 || fleetPort > 65535) {
+      err.println("error: --fleet-port must be between -1 and 65535, was " + fleetPort);
+      return 2;
+    }
     ControllerSecurity security;
     try {
       security = security(err);
@@ -107,7 +120,7 @@ final class ControllerCommand implements Callable<Integer> {
     FleetController controller;
     try {
       int http = httpPort != null ? httpPort : tls.given() ? -1 : 0;
-      controller = FleetController.start(host, port, http, timeout, security);
+      controller = FleetController.start(host, port, http, fleetPort, timeout, security);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -130,6 +143,9 @@ final class ControllerCommand implements Callable<Integer> {
                 + ":"
                 + controller.httpPort()
                 + ")");
+      }
+      if (controller.fleetUrl() != null) {
+        out.println("fleet page: " + controller.fleetUrl());
       }
       out.println(
           "start an agent with: java -jar example-app/target/agentrpc-example-app.jar agent --name agent-1 --server "

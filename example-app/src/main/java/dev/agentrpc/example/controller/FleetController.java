@@ -1,6 +1,7 @@
 package dev.agentrpc.example.controller;
 
 import dev.agentrpc.example.AgentFunctionsProxy;
+import dev.agentrpc.example.fleet.FleetPage;
 import dev.agentrpc.example.security.ControllerSecurity;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.http.PollServlet;
@@ -18,17 +19,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
  * The controller: a gRPC server agents dial into (over the stream, long-poll or heartbeat
- * transport), an HTTP/1.1 server for agents polling over plain HTTP (Jetty, serving the poll
- * servlet; plaintext controllers only), the {@link Clients} they join, and the typed {@link
- * AgentFunctionsProxy} that calls them.
+ * transport), an HTTP/1.1 server (Jetty) for agents polling over plain HTTP (plaintext
+ * controllers only) and for the operators' fleet page (on 127.0.0.1, a port of its own), the
+ * {@link Clients} agents join, and the typed {@link AgentFunctionsProxy} that calls them.
  */
 public final class FleetController implements AutoCloseable {
   /** Where the HTTP server serves the poll servlet. */
   public static final String POLL_PATH = "/agentrpc/poll";
+
+  /** Where the HTTP server serves the fleet page. */
+  public static final String FLEET_PATH = "/fleet";
+
+  /** The address the fleet page listens on: it calls agents for whoever reaches it. */
+  public static final String FLEET_HOST = "127.0.0.1";
+
+  private static final String AGENTS_CONNECTOR = "agents";
+  private static final String FLEET_CONNECTOR = "fleet";
 
   private final Clients clients;
   private final Server server;
@@ -86,6 +98,20 @@ public final class FleetController implements AutoCloseable {
    */
   public static FleetController start(
       String host, int port, int httpPort, Duration callTimeout, ControllerSecurity security) throws IOException {
+    return start(host, port, httpPort, -1, callTimeout, security);
+  }
+
+  /**
+   * Starts a controller as {@link #start(String, int, int, Duration, ControllerSecurity)} does,
+   * and also serves the fleet page at {@link #FLEET_PATH} on {@link #FLEET_HOST}:{@code
+   * fleetPort} (0 picks a free one; -1 none), from the same HTTP server.
+   *
+   * @throws IOException if a port cannot be bound
+   * @throws IllegalArgumentException for HTTP with TLS
+   */
+  public static FleetController start(
+      String host, int port, int httpPort, int fleetPort, Duration callTimeout, ControllerSecurity security)
+      throws IOException {
     if (httpPort >= 0 && !(security.credentials() instanceof InsecureServerCredentials)) {
       security.close();
       throw new IllegalArgumentException(
@@ -101,11 +127,16 @@ public final class FleetController implements AutoCloseable {
             .addService(
                 StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).pollSessions(sessions).build())
             .build();
+    AgentFunctionsProxy agents = AgentFunctionsProxy.of(clients);
+    if (callTimeout != null) {
+      agents = agents.withTimeout(callTimeout);
+    }
     org.eclipse.jetty.server.Server http = null;
     try {
       server.start();
-      if (httpPort >= 0) {
-        http = httpServer(host, httpPort, sessions);
+      if (httpPort >= 0 || fleetPort >= 0) {
+        FleetPage page = fleetPort >= 0 ? new FleetPage(clients, Operations.of(agents, clients, callTimeout)) : null;
+        http = httpServer(host, httpPort, sessions, fleetPort, page);
       }
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
@@ -113,32 +144,56 @@ public final class FleetController implements AutoCloseable {
       security.close();
       throw e;
     }
-    AgentFunctionsProxy agents = AgentFunctionsProxy.of(clients);
-    if (callTimeout != null) {
-      agents = agents.withTimeout(callTimeout);
-    }
     return new FleetController(clients, server, http, agents, callTimeout, security);
   }
 
-  /** Jetty on {@code host:port}, serving the poll servlet at {@link #POLL_PATH}. */
-  private static org.eclipse.jetty.server.Server httpServer(String host, int port, PollSessions sessions)
-      throws IOException {
+  /**
+   * Jetty serving the poll servlet at {@link #POLL_PATH} on {@code host:port} (unless port is
+   * -1) and {@code page} at {@link #FLEET_PATH} on {@link #FLEET_HOST}:{@code fleetPort}
+   * (unless null): one server, a connector each, each context reached through its own.
+   */
+  private static org.eclipse.jetty.server.Server httpServer(
+      String host, int port, PollSessions sessions, int fleetPort, FleetPage page) throws IOException {
     org.eclipse.jetty.server.Server http = new org.eclipse.jetty.server.Server();
+    ContextHandlerCollection contexts = new ContextHandlerCollection();
+    if (port >= 0) {
+      ServletContextHandler context = context(http, AGENTS_CONNECTOR, host, port);
+      ServletHolder poll = new ServletHolder(new PollServlet(sessions));
+      poll.setAsyncSupported(true);
+      context.addServlet(poll, POLL_PATH);
+      contexts.addHandler(context);
+    }
+    if (page != null) {
+      ServletContextHandler context = context(http, FLEET_CONNECTOR, FLEET_HOST, fleetPort);
+      ServletHolder fleet = new ServletHolder(page);
+      fleet.setAsyncSupported(true); // long polls
+      context.addServlet(fleet, FLEET_PATH + "/*");
+      contexts.addHandler(context);
+    }
+    http.setHandler(contexts);
+    try {
+      http.start();
+    } catch (Exception e) {
+      try {
+        http.stop();
+      } catch (Exception ignored) {
+        // the start's failure is the one to report
+      }
+      throw new IOException("cannot serve HTTP on " + host + ":" + port + " or " + FLEET_HOST + ":" + fleetPort + ": " + e.getMessage(), e);
+    }
+    return http;
+  }
+
+  /** A connector named {@code name} on {@code host:port} and a context only it reaches. */
+  private static ServletContextHandler context(org.eclipse.jetty.server.Server http, String name, String host, int port) {
     ServerConnector connector = new ServerConnector(http);
+    connector.setName(name);
     connector.setHost(host);
     connector.setPort(port);
     http.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    ServletHolder poll = new ServletHolder(new PollServlet(sessions));
-    poll.setAsyncSupported(true);
-    context.addServlet(poll, POLL_PATH);
-    http.setHandler(context);
-    try {
-      http.start();
-    } catch (Exception e) {
-      throw new IOException("cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
-    }
-    return http;
+    context.setVirtualHosts(List.of("@" + name));
+    return context;
   }
 
   /** How agents are served, in a few words for the operator. */
@@ -153,7 +208,30 @@ public final class FleetController implements AutoCloseable {
 
   /** The port agents polling over HTTP/1.1 dial; -1 when HTTP is not served. */
   public int httpPort() {
-    return http == null ? -1 : ((ServerConnector) http.getConnectors()[0]).getLocalPort();
+    return localPort(AGENTS_CONNECTOR);
+  }
+
+  /** The port of the fleet page, on {@link #FLEET_HOST}; -1 when it is not served. */
+  public int fleetPort() {
+    return localPort(FLEET_CONNECTOR);
+  }
+
+  /** The fleet page's address, e.g. {@code http://127.0.0.1:8080/fleet/}; null when it is not served. */
+  public String fleetUrl() {
+    int port = fleetPort();
+    return port < 0 ? null : "http://" + FLEET_HOST + ":" + port + FLEET_PATH + "/";
+  }
+
+  private int localPort(String connectorName) {
+    if (http == null) {
+      return -1;
+    }
+    for (Connector connector : http.getConnectors()) {
+      if (connectorName.equals(connector.getName())) {
+        return ((ServerConnector) connector).getLocalPort();
+      }
+    }
+    return -1;
   }
 
   /** The connected agents. */
