@@ -52,9 +52,20 @@ class CommandLineTest {
   }
 
   @Test
+  void anAgentRefusesALabelTheControllerWouldRefuse() {
+    assertThat(execute("agent", "--name", "a", "--server", "127.0.0.1:1", "--root", dir.toString(), "--label", "bad key=v"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("error: label key \"bad key\" has a character other than ASCII letters")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void theControllerRefusesBadOptions() {
     assertThat(execute("controller", "--port", "70000")).isEqualTo(2);
     assertThat(err.toString()).contains("error: --port must be between 0 and 65535");
+    assertThat(execute("controller", "--port", "0", "--fleet-port", "-2")).isEqualTo(2);
+    assertThat(err.toString()).contains("error: --fleet-port must be between -1 and 65535, was -2");
     assertThat(execute("controller", "--port", "0", "--timeout", "soon")).isEqualTo(2);
     assertThat(err.toString()).contains("'soon' is not a duration; write e.g. 300ms, 5s, 2m or 1h");
   }

@@ -35,7 +35,9 @@ class ControllerCommandTest {
       controller.type("frobnicate");
 
       assertThat(controller.quit()).isZero();
-      assertThat(controller.banner()).contains("(plaintext, agents' names not verified)");
+      assertThat(controller.banner())
+          .contains("(plaintext, agents' names not verified)")
+          .containsPattern("fleet page: http://127\\.0\\.0\\.1:\\d+/fleet/");
       assertThat(controller.output())
           .contains("1 agent connected:\n  agent-x\n")
           .contains("OK from agent-x in ")
