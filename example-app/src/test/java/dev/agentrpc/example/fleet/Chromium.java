@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -20,6 +22,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Chromium {
   private static final List<String> BROWSERS = List.of("chromium", "chromium-browser", "google-chrome");
+
+  // Held: java.util.logging keeps loggers weakly. The tests use no DevTools, so its notice
+  // that none matches this chromium's version is noise.
+  private static final Logger DEVTOOLS = Logger.getLogger("org.openqa.selenium.devtools");
 
   private Chromium() {}
 
@@ -36,6 +42,7 @@ final class Chromium {
       }
       Assumptions.abort(missing + " not found on PATH: the fleet page's browser test is skipped (bash .ci/setup installs it)");
     }
+    DEVTOOLS.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(browser.get().toFile());
     // As root in a container: no sandbox, and no reliance on a small /dev/shm.
