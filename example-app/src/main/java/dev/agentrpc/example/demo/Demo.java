@@ -61,7 +61,7 @@ public final class Demo {
   static final String RELEASE = "releases/v2";
 
   /** The wait between a call's end and the next start in the rollout: it keeps its batches apart. */
-  private static final Duration ROLLOUT_PAUSE = Duration.ofMillis(250);
+  private static final Duration ROLLOUT_PAUSE = Duration.ofMillis(400);
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
