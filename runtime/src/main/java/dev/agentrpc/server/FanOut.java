@@ -175,11 +175,14 @@ public final class FanOut<R> implements Flow.Publisher<Result<R>> {
   private void drain() {
     int missed = 1;
     do {
+      // finished first: once it is true, published is final. Read the other way round, a
+      // result published during the deliveries below would be left out of the list.
+      boolean done = finished;
       int available = published;
       for (Delivery delivery : deliveries) {
         delivery.deliver(available);
       }
-      if (finished && !results.isDone()) {
+      if (done && !results.isDone()) {
         completeResults(available);
       }
       missed = drainRequests.addAndGet(-missed);
