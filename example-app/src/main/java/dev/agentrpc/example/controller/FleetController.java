@@ -46,7 +46,6 @@ public final class FleetController implements AutoCloseable {
   private final Server server;
   private final org.eclipse.jetty.server.Server http; // null when not served
   private final AgentFunctionsProxy agents;
-  private final Duration callTimeout;
   private final ControllerSecurity security;
 
   private FleetController(
@@ -54,13 +53,11 @@ public final class FleetController implements AutoCloseable {
       Server server,
       org.eclipse.jetty.server.Server http,
       AgentFunctionsProxy agents,
-      Duration callTimeout,
       ControllerSecurity security) {
     this.clients = clients;
     this.server = server;
     this.http = http;
     this.agents = agents;
-    this.callTimeout = callTimeout;
     this.security = security;
   }
 
@@ -135,7 +132,7 @@ public final class FleetController implements AutoCloseable {
     try {
       server.start();
       if (httpPort >= 0 || fleetPort >= 0) {
-        FleetPage page = fleetPort >= 0 ? new FleetPage(clients, Operations.of(agents, clients, callTimeout)) : null;
+        FleetPage page = fleetPort >= 0 ? new FleetPage(clients, Operations.of(agents)) : null;
         http = httpServer(host, httpPort, sessions, fleetPort, page);
       }
     } catch (IOException | RuntimeException e) {
@@ -144,7 +141,7 @@ public final class FleetController implements AutoCloseable {
       security.close();
       throw e;
     }
-    return new FleetController(clients, server, http, agents, callTimeout, security);
+    return new FleetController(clients, server, http, agents, security);
   }
 
   /**
@@ -244,9 +241,9 @@ public final class FleetController implements AutoCloseable {
     return agents;
   }
 
-  /** The console's operations, calling through {@link #agents()} and {@link #clients()}. */
+  /** The console's operations, calling through {@link #agents()}. */
   public List<Operation> operations() {
-    return Operations.of(agents, clients, callTimeout);
+    return Operations.of(agents);
   }
 
   /**

@@ -38,7 +38,8 @@ public final class Operation {
   /**
    * An operation named {@code name} that sends a {@code Q} to one agent with {@code call}
    * and to many with {@code fanOut}, e.g. {@code Operation.of("echo", "...", "{\"text\":
-   * \"hi\"}", EchoRequest.getDefaultInstance(), proxy.async()::echo, echoFanOut)}.
+   * \"hi\"}", EchoRequest.getDefaultInstance(), proxy.async()::echo, (options, request) ->
+   * proxy.fanOut(options).echo(request))}.
    *
    * @param example a request in JSON, shown by {@code help}
    */

@@ -1,6 +1,5 @@
 package dev.agentrpc.example.demo;
 
-import com.google.protobuf.Message;
 import dev.agentrpc.example.AgentFunctions;
 import dev.agentrpc.example.AgentFunctionsProxy;
 import dev.agentrpc.example.agent.AgentRunner;
@@ -8,7 +7,6 @@ import dev.agentrpc.example.agent.SandboxRoot;
 import dev.agentrpc.example.agent.SleepEvent;
 import dev.agentrpc.example.controller.FleetController;
 import dev.agentrpc.example.controller.Format;
-import dev.agentrpc.example.controller.Operation;
 import dev.agentrpc.example.controller.Rollout;
 import dev.agentrpc.example.controller.RolloutReport;
 import dev.agentrpc.example.controller.TextTable;
@@ -21,6 +19,7 @@ import dev.agentrpc.example.v1.ListDirRequest;
 import dev.agentrpc.example.v1.ListDirResponse;
 import dev.agentrpc.example.v1.SleepRequest;
 import dev.agentrpc.example.v1.SleepResponse;
+import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.FanOut;
 import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
@@ -118,8 +117,8 @@ public final class Demo {
 
         AgentFunctionsProxy agents = controller.agents();
         oneAgent(agents.forClient(AGENTS.get(0)), AGENTS.get(0));
-        callAll(controller, agents);
-        rollout(controller);
+        callAll(agents);
+        rollout(controller.clients(), agents);
         deadline(agents, sleeps, AGENTS.get(1));
         cancel(agents, sleeps, AGENTS.get(2));
       } finally {
@@ -215,14 +214,13 @@ public final class Demo {
   }
 
   /** One call to every agent at once: a row per agent, with its own latency. */
-  private void callAll(FleetController controller, AgentFunctionsProxy agents) throws InterruptedException {
-    step("5. hostInfo on every agent at once (call-all: clients.fanOut, a Result each with its latency)");
-    List<Result<Message>> results;
+  private void callAll(AgentFunctionsProxy agents) throws InterruptedException {
+    step("5. hostInfo on every agent at once (agents.fanOut(FanOutOptions.all()): a Result each, with its latency)");
+    List<Result<HostInfo>> results;
     try {
-      Rollout everyone = Rollout.everyAgent();
       results =
-          operation(controller, "hostInfo")
-              .fanOut(HostInfoRequest.getDefaultInstance(), everyone.options(everyone.targets(controller.clients())))
+          agents.fanOut(FanOutOptions.all())
+              .hostInfo(HostInfoRequest.getDefaultInstance())
               .results()
               .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -232,11 +230,11 @@ public final class Demo {
     results = new ArrayList<>(results);
     results.sort(Comparator.comparing(Result::client));
     TextTable table = new TextTable("AGENT", "LATENCY", "RESULT");
-    for (Result<Message> result : results) {
+    for (Result<HostInfo> result : results) {
       table.addRow(
           result.client(),
           Format.latency(result.latency()),
-          result.isOk() ? summary((HostInfo) result.value()) : Format.status(result.status()));
+          result.isOk() ? summary(result.value()) : Format.status(result.status()));
       if (!result.isOk()) {
         problems.add(result.client() + " failed the call-all: " + Format.status(result.status()));
       }
@@ -267,7 +265,7 @@ public final class Demo {
    * first failure. One agent lacks the release, so the rollout stops and the agents after it
    * are never called.
    */
-  private void rollout(FleetController controller) throws InterruptedException {
+  private void rollout(Clients clients, AgentFunctionsProxy agents) throws InterruptedException {
     Rollout rollout = Rollout.everyAgent().select("role=web").batch("2").maxFailures("0");
     step(
         "6. a batched rollout: listDir \""
@@ -277,13 +275,12 @@ public final class Demo {
             + " ms apart, stopping at the first failure (console: all "
             + rollout
             + " listDir ...)");
-    List<String> targets = rollout.targets(controller.clients());
+    List<String> targets = rollout.targets(clients);
     FanOutOptions options = rollout.options(targets).pauseBetween(ROLLOUT_PAUSE);
-    FanOut<Message> fanOut =
-        operation(controller, "listDir").fanOut(ListDirRequest.newBuilder().setPath(RELEASE).build(), options);
+    FanOut<ListDirResponse> fanOut = agents.fanOut(options).listDir(ListDirRequest.newBuilder().setPath(RELEASE).build());
     AtomicInteger arrived = new AtomicInteger();
     fanOut.forEach(result -> detail(RolloutReport.progress(arrived.incrementAndGet(), fanOut.size(), result)));
-    List<Result<Message>> results;
+    List<Result<ListDirResponse>> results;
     try {
       results = fanOut.results().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -296,7 +293,7 @@ public final class Demo {
     List<String> skipped = new ArrayList<>(AGENTS);
     skipped.removeAll(targets);
     detail("not selected: " + String.join(", ", skipped) + " (role=db)");
-    for (Result<Message> result : results) {
+    for (Result<ListDirResponse> result : results) {
       boolean broken = result.client().equals(BROKEN_AGENT);
       if (broken && result.status().getCode() != Status.Code.NOT_FOUND) {
         problems.add("the rollout on " + BROKEN_AGENT + " gave " + RolloutReport.outcome(result) + ", not NOT_FOUND");
@@ -422,13 +419,6 @@ public final class Demo {
   private static Map<String, String> labels(String agent) {
     int number = AGENTS.indexOf(agent) + 1;
     return Map.of("role", number == AGENTS.size() ? "db" : "web", "zone", number % 2 == 1 ? "eu" : "us");
-  }
-
-  private static Operation operation(FleetController controller, String name) {
-    return controller.operations().stream()
-        .filter(operation -> operation.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no operation " + name));
   }
 
   private static void sampleFiles(Path root, String agent) throws IOException {

@@ -102,7 +102,7 @@ class ConsoleTest {
 
   @Test
   void showsAnExpiredDeadline() throws Exception {
-    List<Operation> quick = Operations.of(fleet.proxy().withTimeout(Duration.ofMillis(200)), fleet.controller().clients(), Duration.ofMillis(200));
+    List<Operation> quick = Operations.of(fleet.proxy().withTimeout(Duration.ofMillis(200)));
     assertThat(run(quick, "call agent-a sleep {\"millis\": 10000}"))
         .containsPattern("error: DEADLINE_EXCEEDED: .* \\(agent-a, after [0-9.]+ ms\\)");
   }
