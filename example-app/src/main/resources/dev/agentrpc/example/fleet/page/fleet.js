@@ -41,9 +41,12 @@ async function followAgents() {
   for (;;) {
     try {
       const body = await getJson('api/agents?after=' + version);
+      const unchanged = body.version === version;
       version = body.version;
       showAgents(body.agents);
       $('connection').textContent = 'live';
+      // Answered without a change: the server held no poll (too many are held), so wait here.
+      if (unchanged) await pause(1000);
     } catch (e) {
       $('connection').textContent = 'reconnecting: ' + e.message;
       await pause(2000);
@@ -135,6 +138,7 @@ async function follow(run) {
     if (body.done) break;
     try {
       body = await getJson('api/rollouts/' + id + '?from=' + results.length);
+      if (!body.done && !body.results.length) await pause(500); // answered without news: not held
     } catch (e) {
       $('run-status').textContent = 'lost the run: ' + e.message;
       view.dataset.state = 'lost';
