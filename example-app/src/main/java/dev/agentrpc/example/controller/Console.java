@@ -233,36 +233,12 @@ public final class Console {
   }
 
   private void all(String arguments) {
-    Rollout rollout = Rollout.everyAgent();
-    String rest = arguments.strip();
-    try {
-      while (rest.startsWith("--")) {
-        String[] words = rest.split("\\s+", 2);
-        String option = words[0];
-        rest = words.length > 1 ? words[1] : "";
-        String value;
-        int equals = option.indexOf('=');
-        if (equals > 0) {
-          value = option.substring(equals + 1);
-          option = option.substring(0, equals);
-        } else {
-          String[] next = rest.split("\\s+", 2);
-          if (rest.isEmpty() || next[0].startsWith("--")) {
-            error(option + " needs a value; " + ALL_USAGE);
-            return;
-          }
-          value = next[0];
-          rest = next.length > 1 ? next[1] : "";
-        }
-        rollout = option(rollout, option, value);
-        if (rollout == null) {
-          return;
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      error(e.getMessage());
+    AllArguments parsed = allArguments(arguments.strip());
+    if (parsed == null) {
       return;
     }
+    Rollout rollout = parsed.rollout();
+    String rest = parsed.rest();
     String[] words = rest.split("\\s+", 2);
     if (rest.isEmpty()) {
       error(ALL_USAGE);
@@ -311,6 +287,41 @@ public final class Console {
     if (stopped != null) {
       out.println(stopped);
     }
+  }
+
+  /** {@code all}'s options as a rollout, and the method and request after them. */
+  private record AllArguments(Rollout rollout, String rest) {}
+
+  /** Reads {@code all}'s options ({@code --batch 2} or {@code --batch=2}); null after an error. */
+  private AllArguments allArguments(String arguments) {
+    Rollout rollout = Rollout.everyAgent();
+    String rest = arguments;
+    try {
+      while (rollout != null && rest.startsWith("--")) {
+        String[] words = rest.split("\\s+", 2);
+        String option = words[0];
+        rest = words.length > 1 ? words[1] : "";
+        String value;
+        int equals = option.indexOf('=');
+        if (equals > 0) {
+          value = option.substring(equals + 1);
+          option = option.substring(0, equals);
+        } else {
+          String[] next = rest.split("\\s+", 2);
+          if (rest.isEmpty() || next[0].startsWith("--")) {
+            error(option + " needs a value; " + ALL_USAGE);
+            return null;
+          }
+          value = next[0];
+          rest = next.length > 1 ? next[1] : "";
+        }
+        rollout = option(rollout, option, value);
+      }
+    } catch (IllegalArgumentException e) {
+      error(e.getMessage());
+      return null;
+    }
+    return rollout == null ? null : new AllArguments(rollout, rest);
   }
 
   /** {@code rollout} with one more console option; null (after an error) for an unknown one. */
