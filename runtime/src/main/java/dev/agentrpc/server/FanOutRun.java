@@ -228,8 +228,8 @@ final class FanOutRun<R> implements Context.CancellationListener {
   /** Records the result of the {@code index}th client, then applies the options' bounds. */
   private void record(int index, Result<R> result) {
     boolean finished;
-    Status stop = null;
-    boolean cancel = false;
+    boolean stopped = false;
+    Stopping stopping = null;
     boolean pause = false;
     synchronized (this) {
       if (ended[index]) {
@@ -245,20 +245,24 @@ final class FanOutRun<R> implements Context.CancellationListener {
         failed++;
       }
       if (stopStatus == null) {
+        // Stopped here, under the lock: a pump on another thread (a window's slot freed, a
+        // pause ended) must not start a call after the bound was crossed.
         if (options.quorum > 0 && answered >= options.quorum) {
-          stop = Status.CANCELLED.withDescription("the fan-out's quorum of " + options.quorum + " answers was reached");
-          cancel = true;
+          stopping = stopLocked(
+              Status.CANCELLED.withDescription("the fan-out's quorum of " + options.quorum + " answers was reached"),
+              true);
+          stopped = true;
         } else if (options.tooManyFailures(failed, targets.length)) {
-          stop = Status.CANCELLED.withDescription(
-              "the fan-out stopped after " + failed + " failed calls (" + options + ")");
-          cancel = options.stopCancelsInFlight;
+          stopping = stopLocked(
+              Status.CANCELLED.withDescription("the fan-out stopped after " + failed + " failed calls (" + options + ")"),
+              options.stopCancelsInFlight);
+          stopped = true;
         }
       }
       pause =
           windowed
               && !options.pause.isZero()
               && result.outcome() != Result.Outcome.NOT_CALLED
-              && stop == null
               && stopStatus == null
               && next < targets.length;
       if (!pause) {
@@ -266,8 +270,8 @@ final class FanOutRun<R> implements Context.CancellationListener {
       }
       finished = recorded == targets.length;
     }
-    if (stop != null) {
-      stop(stop, cancel);
+    if (stopping != null) {
+      stopping.cancelCalls();
     }
     if (finished) {
       finish();
@@ -276,7 +280,7 @@ final class FanOutRun<R> implements Context.CancellationListener {
     fanOut.requestDrain();
     if (pause) {
       SharedTimer.get().schedule(this::pauseEnded, Durations.toNanos(options.pause), TimeUnit.NANOSECONDS);
-    } else {
+    } else if (!stopped) {
       pump();
     }
   }
@@ -293,47 +297,71 @@ final class FanOutRun<R> implements Context.CancellationListener {
    * flight are cancelled with it when {@code cancel}. False if it had stopped or finished.
    */
   private boolean stop(Status status, boolean cancel) {
-    List<PendingCall<?>> toCancel = new ArrayList<>();
-    List<RemoteCall> toCancelElsewhere = new ArrayList<>();
+    Stopping stopping;
     boolean finished;
     synchronized (this) {
       if (stopStatus != null || recorded == targets.length) {
         return false;
       }
-      stopStatus = status;
-      cancelInFlight = cancel;
-      while (next < targets.length) {
-        int index = next++;
-        ended[index] = true;
-        recorded++;
-        fanOut.publish(Result.notCalled(targets[index], status));
-      }
-      if (cancel) {
-        for (int i = 0; i < targets.length; i++) {
-          if (!ended[i] && (calls[i] != null || forwarded[i] != null)) {
-            cancelled[i] = true;
-            if (calls[i] != null) {
-              toCancel.add(calls[i]);
-            } else {
-              toCancelElsewhere.add(forwarded[i]);
-            }
-          }
-        }
-      }
+      stopping = stopLocked(status, cancel);
       finished = recorded == targets.length;
     }
-    for (PendingCall<?> call : toCancel) {
-      call.cancel(status);
-    }
-    for (RemoteCall call : toCancelElsewhere) {
-      call.cancel(status);
-    }
+    stopping.cancelCalls();
     if (finished) {
       finish();
     } else {
       fanOut.requestDrain(); // the results never called stream out now
     }
     return true;
+  }
+
+  /**
+   * Under this object's lock, while not stopped: records {@code status} as why the fan-out
+   * stopped and those not started as never called; returns the calls to cancel outside it.
+   */
+  private Stopping stopLocked(Status status, boolean cancel) {
+    Stopping stopping = new Stopping(status);
+    stopStatus = status;
+    cancelInFlight = cancel;
+    while (next < targets.length) {
+      int index = next++;
+      ended[index] = true;
+      recorded++;
+      fanOut.publish(Result.notCalled(targets[index], status));
+    }
+    if (cancel) {
+      for (int i = 0; i < targets.length; i++) {
+        if (!ended[i] && (calls[i] != null || forwarded[i] != null)) {
+          cancelled[i] = true;
+          if (calls[i] != null) {
+            stopping.calls.add(calls[i]);
+          } else {
+            stopping.elsewhere.add(forwarded[i]);
+          }
+        }
+      }
+    }
+    return stopping;
+  }
+
+  /** The calls in flight a stop cancels, once outside the lock. */
+  private static final class Stopping {
+    final Status status;
+    final List<PendingCall<?>> calls = new ArrayList<>();
+    final List<RemoteCall> elsewhere = new ArrayList<>();
+
+    Stopping(Status status) {
+      this.status = status;
+    }
+
+    void cancelCalls() {
+      for (PendingCall<?> call : calls) {
+        call.cancel(status);
+      }
+      for (RemoteCall call : elsewhere) {
+        call.cancel(status);
+      }
+    }
   }
 
   private void finish() {
