@@ -64,7 +64,10 @@ class AgentConcurrencyTest {
 
       assertThat(mostRunning.get()).isEqualTo(BOUND);
       assertThat(handlerThreads("a")).isLessThanOrEqualTo(BOUND);
-      assertThat(outcomes).containsOnlyKeys(Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
+      // Which of the two each call gets depends on timing (a loaded machine may time out all of
+      // them before the agent refuses any); no other outcome is allowed, and the call below
+      // shows the refusal itself.
+      assertThat(outcomes.keySet()).isSubsetOf(Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
       CompletableFuture<Int64Value> refused =
           fleet.clients().call("a", Int64Value.of(0), Int64Value.parser(), Duration.ofSeconds(10));
       Outcomes.assertFails(refused, Status.Code.RESOURCE_EXHAUSTED, "already running 8 handlers");
