@@ -1,0 +1,116 @@
+package dev.agentrpc.opentelemetry;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.StringValue;
+import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.transport.stream.StreamClient;
+import dev.agentrpc.transport.stream.StreamServer;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A controller and its agents over gRPC on Netty, 127.0.0.1, an ephemeral port; every wait
+ * is bounded, {@link #close()} stops everything. The agents' handlers, on well-known types:
+ * StringValue echoes, BoolValue fails with PERMISSION_DENIED, Int64Value holds that many ms
+ * or until its Context is cancelled.
+ */
+final class TestFleet implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final Clients clients;
+  private final Server server;
+  private final List<StreamClient> agents = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private TestFleet(Clients clients) throws IOException {
+    this.clients = clients;
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .directExecutor()
+            .addService(StreamServer.newBuilder(clients).build())
+            .build()
+            .start();
+  }
+
+  static TestFleet start(Clients clients) throws IOException {
+    return new TestFleet(clients);
+  }
+
+  Clients clients() {
+    return clients;
+  }
+
+  /** The test handlers, in a registry to add observers to. */
+  HandlerRegistry handlers() {
+    return new HandlerRegistry()
+        .register(StringValue.getDefaultInstance(), request -> request)
+        .register(
+            BoolValue.getDefaultInstance(),
+            request -> {
+              throw Status.PERMISSION_DENIED.withDescription("not for you").asException();
+            })
+        .register(Int64Value.getDefaultInstance(), this::hold);
+  }
+
+  /** Starts an agent serving {@code registry} and waits until it has joined. */
+  StreamClient agent(String name, HandlerRegistry registry) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channels.add(channel);
+    StreamClient agent =
+        StreamClient.newBuilder(channel, name, registry).backoff(Duration.ofMillis(20), Duration.ofMillis(200)).start();
+    agents.add(agent);
+    clients.awaitConnected(List.of(name), WAIT);
+    return agent;
+  }
+
+  private Int64Value hold(Int64Value millis) throws StatusException {
+    CountDownLatch cancelled = new CountDownLatch(1);
+    Context.current().addListener(context -> cancelled.countDown(), Runnable::run);
+    try {
+      if (!cancelled.await(millis.getValue(), TimeUnit.MILLISECONDS)) {
+        return millis;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw Status.CANCELLED.withDescription("stopped holding").asException();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (StreamClient agent : agents) {
+      agent.close();
+    }
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    clients.close();
+    server.shutdownNow();
+    server.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS);
+    for (ManagedChannel channel : channels) {
+      channel.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  /** Fails the test if {@code latch} is not released within {@link #WAIT}. */
+  static void await(CountDownLatch latch, String what) throws InterruptedException, TimeoutException {
+    if (!latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException(what + " did not happen within " + WAIT);
+    }
+  }
+}
