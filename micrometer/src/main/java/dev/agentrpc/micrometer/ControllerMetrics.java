@@ -109,13 +109,11 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
     bound.add(
         Gauge.builder(AGENTS_CONNECTED, clients, c -> c.names().size())
             .description("Agents connected to this controller")
-            .baseUnit("agents")
             .tags(tags)
             .register(registry));
     bound.add(
         Gauge.builder(CALLS_IN_FLIGHT, clients, Clients::pendingCalls)
             .description("Calls awaiting an agent's response")
-            .baseUnit(Metrics.CALLS_UNIT)
             .tags(tags)
             .register(registry));
     bound.add(
@@ -145,7 +143,7 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
   }
 
   private Counter eventCounter(String name, String description) {
-    return Counter.builder(name).description(description).baseUnit("connections").tags(tags).register(registry);
+    return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 
   /**
