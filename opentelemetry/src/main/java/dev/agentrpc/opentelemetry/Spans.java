@@ -34,17 +34,7 @@ final class Spans {
   static final TextMapSetter<Map<String, String>> SETTER = Map::put;
 
   static final TextMapGetter<Map<String, String>> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
+      (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private Spans() {}
 
