@@ -12,7 +12,6 @@ import dev.agentrpc.server.Clients;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +60,7 @@ class AgentMetricsTest {
       assertThatThrownBy(() -> Calls.await(clients.call("agent-1", BoolValue.of(true), BoolValue.parser())));
     }
     assertThatThrownBy(
-        () -> Calls.await(clients.call("agent-1", Int64Value.of(60_000), Int64Value.parser(), Duration.ofMillis(200))));
+        () -> Calls.await(clients.call("agent-1", Int64Value.of(60_000), Int64Value.parser(), TestFleet.AGENT_TIMEOUT)));
     TestFleet.await(timedOut, "the agent's end of the call past its deadline");
 
     assertThat(calls("google.protobuf.StringValue", "OK")).isEqualTo(3);

@@ -32,6 +32,12 @@ import java.util.concurrent.TimeoutException;
 final class TestFleet implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(10);
 
+  /**
+   * The timeout of a call meant to time out on the agent: long enough for its request to reach
+   * the handler on a loaded machine (past its deadline, a request is answered unobserved).
+   */
+  static final Duration AGENT_TIMEOUT = Duration.ofSeconds(2);
+
   private final Clients clients;
   private final Server server;
   private final List<StreamClient> agents = new ArrayList<>();

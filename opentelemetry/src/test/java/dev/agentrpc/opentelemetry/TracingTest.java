@@ -24,7 +24,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -187,7 +186,7 @@ class TracingTest {
     assertThatThrownBy(
         () ->
             Calls.await(
-                fleet.clients().call("agent-1", Int64Value.of(60_000), Int64Value.parser(), Duration.ofMillis(200))));
+                fleet.clients().call("agent-1", Int64Value.of(60_000), Int64Value.parser(), TestFleet.AGENT_TIMEOUT)));
     TestFleet.await(agentTimedOut, "the agent's end of the call past its deadline");
 
     for (SpanData span : List.of(only(SpanKind.CLIENT), only(SpanKind.SERVER))) {
