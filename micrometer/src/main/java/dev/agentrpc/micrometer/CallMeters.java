@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class CallMeters {
   private static final Status.Code[] CODES = Status.Code.values();
+  private static final String METHOD = "method";
+  private static final String STATUS_CODE = "statusCode";
+  private static final String AGENT = "agent";
 
   private final MeterRegistry registry;
   private final String counterName;
@@ -61,14 +64,14 @@ final class CallMeters {
   }
 
   private Pair register(String method, String agent, Status.Code code) {
-    Tags these = tags.and(Metrics.METHOD, method, Metrics.STATUS_CODE, code.name());
+    Tags these = tags.and(METHOD, method, STATUS_CODE, code.name());
     if (agent != null) {
-      these = these.and(Metrics.AGENT, agent);
+      these = these.and(AGENT, agent);
     }
     Counter counter =
         Counter.builder(counterName)
             .description(counterDescription)
-            .baseUnit(Metrics.CALLS_UNIT)
+            .baseUnit("calls")
             .tags(these)
             .register(registry);
     Timer timer =

@@ -188,6 +188,7 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
       return this;
     }
 
+    /** The meters; none is registered before a call ends or {@link #bind} is called. */
     public ControllerMetrics build() {
       return new ControllerMetrics(this);
     }
