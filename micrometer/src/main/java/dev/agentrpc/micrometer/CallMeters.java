@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A counter and a timer of calls, by method, status code and (when asked) agent; the meters
- * of each combination are registered on first use and kept, so recording a call is two map
- * look-ups.
+ * of each combination are registered on first use and kept, so recording a call is a map
+ * look-up and an array read.
  */
 final class CallMeters {
   private static final Status.Code[] CODES = Status.Code.values();
