@@ -107,7 +107,7 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
           "this ControllerMetrics is already bound to a Clients; create one per Clients");
     }
     bound.add(
-        Gauge.builder(AGENTS_CONNECTED, clients, c -> c.names().size())
+        Gauge.builder(AGENTS_CONNECTED, clients, Clients::connectedCount)
             .description("Agents connected to this controller")
             .tags(tags)
             .register(registry));

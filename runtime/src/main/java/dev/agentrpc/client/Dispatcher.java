@@ -343,7 +343,9 @@ public final class Dispatcher {
       } catch (Throwable t) {
         finish(this, null, t);
       } finally {
-        for (HandlerObserver.Handling handling : handlings) {
+        // Last in, first out: what an observer made current is undone after the observers after it.
+        for (int i = handlings.size() - 1; i >= 0; i--) {
+          HandlerObserver.Handling handling = handlings.get(i);
           try {
             handling.onInvoked();
           } catch (RuntimeException e) {

@@ -27,7 +27,8 @@ public interface HandlerObserver {
     /**
      * The handler returned (for an asynchronous handler: returned its stage), on the thread
      * that invoked it: the place to undo what {@link #onStart} made current on that thread.
-     * For a handler that answers at once it comes after {@link #onEnd}.
+     * For a handler that answers at once it comes after {@link #onEnd}. Observers hear it in
+     * the reverse of the order they were added, so that what each made current is undone in turn.
      */
     default void onInvoked() {}
 

@@ -158,6 +158,11 @@ public final class Clients implements AutoCloseable {
     return session == null ? null : session.identity();
   }
 
+  /** How many clients are connected to this controller now; cheap, unlike {@code names().size()}. */
+  public int connectedCount() {
+    return sessions.size();
+  }
+
   /** Whether a client named {@code name} is connected now. */
   public boolean isConnected(String name) {
     return sessions.containsKey(name);

@@ -25,6 +25,12 @@ interface Completion<R> {
     return false;
   }
 
+  /**
+   * The caller gave the call up itself (completed or cancelled its future): nobody waits for
+   * the outcome, but observers still hear that it ended.
+   */
+  default void abandoned(Status status) {}
+
   /** The call could not start; its caller has not seen the future yet. */
   default void refused(Status status) {
     failed(status);

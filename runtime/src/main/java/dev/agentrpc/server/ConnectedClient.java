@@ -159,13 +159,17 @@ final class ConnectedClient implements ClientSession {
       Any payload, Parser<R> parser, long timeoutNanos, Context callerContext, Completion<R> completion) {
     if (SLOTS.incrementAndGet(this) > maxInFlight) {
       SLOTS.decrementAndGet(this);
-      completion.refused(
+      Status full =
           Status.RESOURCE_EXHAUSTED.withDescription(
               "client '"
                   + name
                   + "' already has "
                   + maxInFlight
-                  + " calls in flight; retry later or raise Clients.Builder.maxInFlightPerClient"));
+                  + " calls in flight; retry later or raise Clients.Builder.maxInFlightPerClient");
+      if (!clients.observers().isEmpty()) {
+        clients.observers().refused(name, payload.getTypeUrl(), full);
+      }
+      completion.refused(full);
       return null;
     }
     Map<String, String> metadata = null;

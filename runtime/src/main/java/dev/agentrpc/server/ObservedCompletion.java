@@ -43,6 +43,12 @@ final class ObservedCompletion<R> implements Completion<R> {
   }
 
   @Override
+  public void abandoned(Status status) {
+    ended(status);
+    completion.abandoned(status);
+  }
+
+  @Override
   public void refused(Status status) {
     ended(status);
     completion.refused(status);

@@ -180,6 +180,7 @@ final class PendingCall<R> implements Runnable, Context.CancellationListener {
     if (claim()) {
       cancelOnClient();
       releaseSlot();
+      completion.abandoned(Status.CANCELLED.withDescription("the caller gave up the call"));
     }
   }
 

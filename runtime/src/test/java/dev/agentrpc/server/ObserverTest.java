@@ -111,6 +111,28 @@ class ObserverTest {
             "end agent-2 OK");
   }
 
+  @Test
+  void aCallRefusedAtTheInFlightBoundIsObserved() throws Exception {
+    try (Fleet small = Fleet.start(Clients.newBuilder().maxInFlightPerClient(1).addObserver(
+        (client, method, metadata) -> {
+          controllerSide.add("start " + client);
+          return status -> controllerSide.add("end " + client + " " + status.getCode());
+        }).build())) {
+      TestAgent agent = new TestAgent("held", 1);
+      small.agent("held", agent.registry());
+      java.util.concurrent.CompletableFuture<Int64Value> holding =
+          small.clients().call("held", Int64Value.of(60_000), Int64Value.parser());
+      agent.awaitHolding();
+      assertThat(next(controllerSide)).isEqualTo("start held");
+
+      assertThatThrownBy(() -> Calls.await(small.clients().call("held", StringValue.of("x"), StringValue.parser())));
+      assertThat(List.of(next(controllerSide), next(controllerSide)))
+          .containsExactly("start held", "end held RESOURCE_EXHAUSTED");
+      holding.cancel(false);
+      assertThat(next(controllerSide)).isEqualTo("end held CANCELLED");
+    }
+  }
+
   private static String next(BlockingQueue<String> events) throws InterruptedException {
     String event = events.poll(10, TimeUnit.SECONDS);
     assertThat(event).as("an observed event in time").isNotNull();
