@@ -64,8 +64,8 @@ class TracingTest {
                   currentInHandler.add(Span.current().getSpanContext());
                   return request;
                 })
-            .observe(AgentTracing.create(agentSide, "agent-1"))
-            // observed after the tracing: told of each step once the tracing was
+            // added before the tracing: its onInvoked comes after the tracing's (last in,
+            // first out), once the tracing closed its scope
             .observe(
                 (method, metadata) ->
                     new HandlerObserver.Handling() {
@@ -80,7 +80,8 @@ class TracingTest {
                           agentTimedOut.countDown();
                         }
                       }
-                    });
+                    })
+            .observe(AgentTracing.create(agentSide, "agent-1"));
     fleet.agent("agent-1", handlers);
   }
 
