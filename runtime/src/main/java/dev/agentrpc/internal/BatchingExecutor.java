@@ -21,12 +21,12 @@ public final class BatchingExecutor implements Executor {
   private static final Logger logger = LoggerFactory.getLogger(BatchingExecutor.class);
 
   // A field updater rather than an atomic object: the controller holds one per agent.
-  private static final AtomicReferenceFieldUpdater<BatchingExecutor, Node> WAITING =
-      AtomicReferenceFieldUpdater.newUpdater(BatchingExecutor.class, Node.class, "waiting");
+  private static final AtomicReferenceFieldUpdater<BatchingExecutor, TaskNode> WAITING =
+      AtomicReferenceFieldUpdater.newUpdater(BatchingExecutor.class, TaskNode.class, "waiting");
 
   private final Executor delegate;
   /** The tasks of the batch waiting for its drain, newest first; null when none waits. */
-  private volatile Node waiting;
+  private volatile TaskNode waiting;
 
   public BatchingExecutor(Executor delegate) {
     this.delegate = delegate;
@@ -34,13 +34,7 @@ public final class BatchingExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    Node node = new Node(task);
-    Node newest;
-    do {
-      newest = waiting;
-      node.next = newest;
-    } while (!WAITING.compareAndSet(this, newest, node));
-    if (newest == null) {
+    if (TaskNode.push(WAITING, this, task)) {
       try {
         delegate.execute(this::drain);
       } catch (RejectedExecutionException e) {
@@ -50,29 +44,6 @@ public final class BatchingExecutor implements Executor {
   }
 
   private void drain() {
-    Node newestFirst = WAITING.getAndSet(this, null);
-    Node oldestFirst = null;
-    while (newestFirst != null) {
-      Node next = newestFirst.next;
-      newestFirst.next = oldestFirst;
-      oldestFirst = newestFirst;
-      newestFirst = next;
-    }
-    for (Node node = oldestFirst; node != null; node = node.next) {
-      try {
-        node.task.run();
-      } catch (RuntimeException e) {
-        logger.warn("a batched task threw", e);
-      }
-    }
-  }
-
-  private static final class Node {
-    final Runnable task;
-    Node next;
-
-    Node(Runnable task) {
-      this.task = task;
-    }
+    TaskNode.runOldestFirst(WAITING.getAndSet(this, null), logger, "a batched task");
   }
 }

@@ -4,6 +4,7 @@ import dev.agentrpc.proto.v1.ServerToClient;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The commands waiting for one client's connection to take them: requests (as their calls,
@@ -22,8 +23,12 @@ final class CommandQueue {
       AtomicLongFieldUpdater.newUpdater(CommandQueue.class, "queuedBytes");
   private static final AtomicIntegerFieldUpdater<CommandQueue> DEAD_ENTRIES =
       AtomicIntegerFieldUpdater.newUpdater(CommandQueue.class, "deadEntries");
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<CommandQueue, ConcurrentLinkedQueue> ENTRIES =
+      AtomicReferenceFieldUpdater.newUpdater(CommandQueue.class, ConcurrentLinkedQueue.class, "entries");
 
-  private final ConcurrentLinkedQueue<Object> entries = new ConcurrentLinkedQueue<>();
+  /** Made at the first offer, so an agent never called holds none; null until then. */
+  private volatile ConcurrentLinkedQueue<Object> entries;
   private volatile long queuedBytes;
   private volatile int deadEntries;
   private final long maxBytes;
@@ -42,12 +47,12 @@ final class CommandQueue {
         return false; // the count never passes the cap, not even for a moment
       }
     } while (!QUEUED_BYTES.compareAndSet(this, queued, queued + bytes));
-    entries.add(call);
+    entries().add(call);
     return true;
   }
 
   void offerCancel(ServerToClient cancel) {
-    entries.add(cancel);
+    entries().add(cancel);
   }
 
   /** {@code call} ended before it was written; true when the queue wants a sweep. */
@@ -58,6 +63,10 @@ final class CommandQueue {
 
   /** The next command to write, or null when none waits. Serializer only. */
   ServerToClient poll(long nowNanos) {
+    ConcurrentLinkedQueue<Object> entries = this.entries;
+    if (entries == null) {
+      return null;
+    }
     Object entry;
     while ((entry = entries.poll()) != null) {
       if (entry instanceof ServerToClient) {
@@ -76,6 +85,10 @@ final class CommandQueue {
 
   /** Removes the entries of calls that ended unwritten. Serializer only. */
   void sweep() {
+    ConcurrentLinkedQueue<Object> entries = this.entries;
+    if (entries == null) {
+      return;
+    }
     entries.removeIf(
         entry -> {
           if (entry instanceof PendingCall && ((PendingCall<?>) entry).isDropped()) {
@@ -88,7 +101,10 @@ final class CommandQueue {
 
   /** Drops everything; the connection is gone. */
   void clear() {
-    entries.clear();
+    ConcurrentLinkedQueue<Object> entries = this.entries;
+    if (entries != null) {
+      entries.clear();
+    }
   }
 
   long queuedBytes() {
@@ -96,6 +112,16 @@ final class CommandQueue {
   }
 
   boolean isEmpty() {
-    return entries.isEmpty();
+    ConcurrentLinkedQueue<Object> entries = this.entries;
+    return entries == null || entries.isEmpty();
+  }
+
+  private ConcurrentLinkedQueue<Object> entries() {
+    ConcurrentLinkedQueue<Object> current = entries;
+    if (current == null) {
+      ConcurrentLinkedQueue<Object> made = new ConcurrentLinkedQueue<>();
+      current = ENTRIES.compareAndSet(this, null, made) ? made : entries;
+    }
+    return current;
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the commands waiting for its connection. Writes and closes run on the connection's
  * serializer; everything else is lock-free.
  */
-final class ConnectedClient implements ClientSession {
+final class ConnectedClient implements ClientSession, Runnable {
   private static final RateLimitedLog rateLimited =
       new RateLimitedLog(LoggerFactory.getLogger(ConnectedClient.class));
 
@@ -38,8 +39,6 @@ final class ConnectedClient implements ClientSession {
   private final long joinedAtMillis;
   private final long connection;
   private final ClientSink sink;
-  private final Executor serializer;
-  private final Executor deliveries;
   private final int maxInFlight;
   // Field updaters rather than atomic objects: a controller holds one of these per agent.
   private static final AtomicLongFieldUpdater<ConnectedClient> NEXT_ID =
@@ -48,14 +47,16 @@ final class ConnectedClient implements ClientSession {
       AtomicIntegerFieldUpdater.newUpdater(ConnectedClient.class, "slots");
   private static final AtomicIntegerFieldUpdater<ConnectedClient> DRAIN_SCHEDULED =
       AtomicIntegerFieldUpdater.newUpdater(ConnectedClient.class, "drainScheduled");
+  private static final AtomicReferenceFieldUpdater<ConnectedClient, BatchingExecutor> DELIVERIES =
+      AtomicReferenceFieldUpdater.newUpdater(ConnectedClient.class, BatchingExecutor.class, "deliveries");
 
   private volatile long nextId;
   /** Calls started and not yet delivered to their callers: the in-flight bound counts these. */
   private volatile int slots;
   private final ConcurrentHashMap<Long, PendingCall<?>> pending = new ConcurrentHashMap<>();
   private final CommandQueue outbound;
-  private volatile int drainScheduled; // 1 while a drain is queued on the serializer
-  private final Runnable drain = this::drain;
+  private volatile int drainScheduled; // 1 while a drain (this, as a Runnable) is queued on the serializer
+  private volatile BatchingExecutor deliveries; // made at the first call's completion
   private volatile Status closedWith;
   private boolean sinkClosed; // serializer only
 
@@ -76,8 +77,6 @@ final class ConnectedClient implements ClientSession {
     this.joinedAtMillis = System.currentTimeMillis();
     this.connection = connection;
     this.sink = sink;
-    this.serializer = sink.serializer();
-    this.deliveries = new BatchingExecutor(clients.callbackExecutor());
     this.maxInFlight = maxInFlight;
     this.nextId = firstId;
     this.outbound = new CommandQueue(maxQueuedBytes);
@@ -109,7 +108,13 @@ final class ConnectedClient implements ClientSession {
    * of the connection brought are handed off together.
    */
   Executor deliveries() {
-    return deliveries;
+    BatchingExecutor current = deliveries;
+    if (current == null) {
+      // Made on first use, so an agent never called holds none; one per connection after.
+      BatchingExecutor made = new BatchingExecutor(clients.callbackExecutor());
+      current = DELIVERIES.compareAndSet(this, null, made) ? made : deliveries;
+    }
+    return current;
   }
 
   @Override
@@ -225,7 +230,7 @@ final class ConnectedClient implements ClientSession {
 
   void droppedUnwritten(PendingCall<?> call) {
     if (outbound.dropped(call)) {
-      serializer.execute(outbound::sweep);
+      sink.serializer().execute(outbound::sweep);
     }
   }
 
@@ -269,11 +274,13 @@ final class ConnectedClient implements ClientSession {
 
   private void scheduleDrain() {
     if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-      serializer.execute(drain);
+      sink.serializer().execute(this);
     }
   }
 
-  private void drain() {
+  /** The queued drain: writes what waits while the connection takes it. Serializer only. */
+  @Override
+  public void run() {
     drainScheduled = 0;
     if (sinkClosed) {
       return;
@@ -298,11 +305,11 @@ final class ConnectedClient implements ClientSession {
         call.onDisconnect(status);
       }
     }
-    serializer.execute(outbound::clear);
+    sink.serializer().execute(outbound::clear);
   }
 
   private void closeSink(Status status) {
-    serializer.execute(
+    sink.serializer().execute(
         () -> {
           if (!sinkClosed) {
             sinkClosed = true;

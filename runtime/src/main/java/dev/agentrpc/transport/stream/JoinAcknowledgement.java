@@ -30,7 +30,7 @@ final class JoinAcknowledgement {
    * carries the mark; {@link #acknowledge} sends them at once if no command did yet. Called
    * only on the connection's serializer, as every write is.
    */
-  static final class ServerSide<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+  static class ServerSide<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
     private boolean headersSent;
 
     ServerSide(ServerCall<Q, R> call) {
@@ -38,12 +38,12 @@ final class JoinAcknowledgement {
     }
 
     /** The client joined: tell it now. */
-    void acknowledge() {
+    final void acknowledge() {
       sendHeaders(new Metadata());
     }
 
     @Override
-    public void sendHeaders(Metadata headers) {
+    public final void sendHeaders(Metadata headers) {
       if (headersSent) {
         return; // acknowledged already; gRPC sends headers before the first message too
       }

@@ -1,6 +1,7 @@
 package dev.agentrpc.transport.stream;
 
 import dev.agentrpc.internal.ClientNames;
+import dev.agentrpc.internal.InlineSerializer;
 import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.proto.v1.ClientToServer;
@@ -13,7 +14,6 @@ import dev.agentrpc.server.identity.JoinPolicy;
 import dev.agentrpc.server.spi.Sessions;
 import io.grpc.Status;
 import io.grpc.StatusException;
-import io.grpc.SynchronizationContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server end of one Connect stream: admits the client on Hello, then relays responses
  * in and commands out. Inbound callbacks arrive serialised by gRPC; writes and closes run on
- * this connection's {@link SynchronizationContext}.
+ * this connection's {@link InlineSerializer}.
  */
 final class ServerConnection implements StreamObserver<ClientToServer>, ClientSink {
   private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
@@ -37,7 +37,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
   private final ServerCallStreamObserver<ServerToClient> stream;
   private final StreamAdmission admission;
   private final JoinPolicy joinPolicy;
-  private final StreamServer.Peer peer;
+  private final StreamServer.Peer<?, ?> peer;
   // Field updaters rather than atomic objects: a controller holds one connection per agent.
   private static final AtomicIntegerFieldUpdater<ServerConnection> AWAITING_HELLO =
       AtomicIntegerFieldUpdater.newUpdater(ServerConnection.class, "awaitingHello");
@@ -46,9 +46,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
 
   private volatile int awaitingHello = 1; // 1 until Hello came or the stream ended
   private volatile int admitted = 1; // 1 until the stream gave its admission places back
-  private final SynchronizationContext serializer =
-      new SynchronizationContext(
-          (thread, e) -> logger.error("a Connect stream's serialized task threw", e));
+  private final InlineSerializer serializer = new InlineSerializer();
   private volatile ScheduledFuture<?> helloTimer; // null once Hello came or the stream ended
   private volatile ClientSession session;
   private volatile boolean closed; // no more writes, no more inbound
@@ -60,7 +58,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
       long helloTimeoutNanos,
       StreamAdmission admission,
       JoinPolicy joinPolicy,
-      StreamServer.Peer peer) {
+      StreamServer.Peer<?, ?> peer) {
     this.clients = clients;
     this.stream = stream;
     this.admission = admission;
@@ -212,7 +210,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     serializer.execute(
         () -> {
           if (!closed && !streamEnded) {
-            peer.acknowledgeJoin();
+            peer.acknowledge();
           }
         });
   }

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamServer implements BindableService {
   private static final Logger logger = LoggerFactory.getLogger(StreamServer.class);
   private static final RateLimitedLog rateLimited = new RateLimitedLog(logger);
-  private static final Context.Key<Peer> PEER = Context.key("agentrpc-peer");
+  private static final Context.Key<Peer<?, ?>> PEER = Context.key("agentrpc-peer");
 
   private final Clients clients;
   private final long helloTimeoutNanos;
@@ -170,7 +170,7 @@ public final class StreamServer implements BindableService {
   }
 
   private StreamObserver<ClientToServer> open(ServerCallStreamObserver<ServerToClient> responses) {
-    Peer peer = PEER.get();
+    Peer<?, ?> peer = PEER.get();
     Status refused = admission.admit(peer.address);
     if (refused != null) {
       rateLimited.warn(
@@ -183,7 +183,7 @@ public final class StreamServer implements BindableService {
 
   /** One poll over gRPC: a unary call answered when its session says so. */
   private void poll(PollRequest request, ServerCallStreamObserver<PollResponse> answer) {
-    Peer peer = PEER.get();
+    Peer<?, ?> peer = PEER.get();
     PollSessions.Pending pending =
         pollSessions.poll(
             request,
@@ -207,27 +207,21 @@ public final class StreamServer implements BindableService {
     answer.setOnCancelHandler(pending::abandon);
   }
 
-  /** What the transport knows of the client of one stream, for admission and the join policy. */
-  static final class Peer {
+  /**
+   * What the transport knows of the client of one stream, for admission and the join policy;
+   * also the stream's call, which marks its response headers ({@link JoinAcknowledgement}).
+   * One object per stream: a controller holds one per agent.
+   */
+  static final class Peer<Q, R> extends JoinAcknowledgement.ServerSide<Q, R> {
     final SocketAddress address;
-    private final JoinAcknowledgement.ServerSide<?, ?> call;
     private volatile SSLSession sslSession;
     private volatile Metadata headers;
 
-    Peer(
-        SocketAddress address,
-        SSLSession sslSession,
-        Metadata headers,
-        JoinAcknowledgement.ServerSide<?, ?> call) {
-      this.address = address;
-      this.sslSession = sslSession;
+    Peer(ServerCall<Q, R> call, Metadata headers) {
+      super(call);
+      this.address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      this.sslSession = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
       this.headers = headers;
-      this.call = call;
-    }
-
-    /** Tells the client it joined. Only on the connection's serializer. */
-    void acknowledgeJoin() {
-      call.acknowledge();
     }
 
     /**
@@ -242,20 +236,27 @@ public final class StreamServer implements BindableService {
     }
   }
 
-  /** Makes the stream's peer visible to {@link #open}. */
+  /**
+   * Makes the stream's peer visible to {@link #open} and {@link #poll}. A Connect handler
+   * runs within {@code startCall}, so the peer is visible only while it starts: the call's
+   * listener is not wrapped, and no Context is kept per connection. A Poll handler runs once
+   * its request came, in a later callback, so its listener runs in the peer's Context.
+   */
   private static final class PeerInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-      JoinAcknowledgement.ServerSide<Q, R> acknowledging = new JoinAcknowledgement.ServerSide<>(call);
-      Peer peer =
-          new Peer(
-              call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-              call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
-              headers,
-              acknowledging);
-      return Contexts.interceptCall(
-          Context.current().withValue(PEER, peer), acknowledging, headers, next);
+      Peer<Q, R> peer = new Peer<>(call, headers);
+      Context withPeer = Context.current().withValue(PEER, peer);
+      if (call.getMethodDescriptor().getType().clientSendsOneMessage()) {
+        return Contexts.interceptCall(withPeer, peer, headers, next);
+      }
+      Context previous = withPeer.attach();
+      try {
+        return next.startCall(peer, headers);
+      } finally {
+        withPeer.detach(previous);
+      }
     }
   }
 
