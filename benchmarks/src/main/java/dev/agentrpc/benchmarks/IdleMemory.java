@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 
 /**
  * Controller heap per idle connected agent: a harness, not a JMH benchmark.
@@ -141,14 +140,7 @@ public final class IdleMemory {
 
   /** Class name to {instances, bytes}, from the GC.class_histogram diagnostic command (after a full GC). */
   private static Map<String, long[]> histogram() throws Exception {
-    String text =
-        (String)
-            ManagementFactory.getPlatformMBeanServer()
-                .invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "gcClassHistogram",
-                    new Object[] {new String[0]},
-                    new String[] {String[].class.getName()});
+    String text = Heap.histogram();
     Map<String, long[]> map = new HashMap<>();
     for (String line : text.split("\n")) {
       String[] f = line.trim().split("\\s+");

@@ -6,6 +6,7 @@ import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.transport.stream.StreamClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -13,8 +14,11 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One JVM of agents for the out-of-process benchmarks: {@code count} agents serving {@link
@@ -46,6 +51,12 @@ import java.util.concurrent.TimeUnit;
 public final class AgentFleet implements AutoCloseable {
   /** The first word of the line printed once every agent is connected. */
   public static final String READY = "FLEET-READY";
+  /**
+   * The first word of the line answering a {@code stats} line on standard input: then the
+   * dials this JVM's agents made so far (entries into CONNECTING) and the streams that ended
+   * (entries into WAITING_TO_RECONNECT), and the TCP connections their channels attempted.
+   */
+  public static final String STATS = "FLEET-STATS";
 
   private static final int BATCH = 250;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
@@ -55,6 +66,9 @@ public final class AgentFleet implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<StreamClient> agents = new ArrayList<>();
   private boolean closed;
+  private final LongAdder dials = new LongAdder();
+  private final LongAdder ends = new LongAdder();
+  private final LongAdder connects = new LongAdder();
 
   private AgentFleet(int loops, int handlerThreads) {
     DefaultThreadFactory loopThreads = new DefaultThreadFactory("fleet-loop", true);
@@ -104,7 +118,7 @@ public final class AgentFleet implements AutoCloseable {
     }
     System.out.println(READY + " " + count);
     System.out.flush();
-    drain(System.in);
+    fleet.serveStats(System.in);
     fleet.close();
     Runtime.getRuntime().removeShutdownHook(hook);
   }
@@ -121,14 +135,18 @@ public final class AgentFleet implements AutoCloseable {
       throws InterruptedException {
     HandlerRegistry registry = EchoAgentHandlers.register(new HandlerRegistry(), new EchoAgent.Impl());
     Executor handlers = pool != null ? pool : Runnable::run;
-    Class<? extends io.grpc.netty.shaded.io.netty.channel.Channel> channelType =
-        group instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class;
+    // Counts every TCP connection the channels attempt, failed ones included.
+    ChannelFactory<io.grpc.netty.shaded.io.netty.channel.Channel> sockets =
+        () -> {
+          connects.increment();
+          return group instanceof EpollEventLoopGroup ? new EpollSocketChannel() : new NioSocketChannel();
+        };
     for (int start = 0; start < count; start += BATCH) {
       int end = Math.min(count, start + BATCH);
       CountDownLatch connected = new CountDownLatch(end - start);
       for (int i = start; i < end; i++) {
         NettyChannelBuilder builder =
-            Setup.channel(host, port).usePlaintext().eventLoopGroup(group).channelType(channelType);
+            Setup.channel(host, port).usePlaintext().eventLoopGroup(group).channelFactory(sockets);
         if (tuned) {
           builder.directExecutor();
         }
@@ -140,6 +158,11 @@ public final class AgentFleet implements AutoCloseable {
                 .backoff(initialBackoff, maxBackoff)
                 .onStateChange(
                     state -> {
+                      if (state == StreamClient.State.CONNECTING) {
+                        dials.increment();
+                      } else if (state == StreamClient.State.WAITING_TO_RECONNECT) {
+                        ends.increment();
+                      }
                       if (state == StreamClient.State.CONNECTED && !counted[0]) {
                         counted[0] = true;
                         connected.countDown();
@@ -159,12 +182,17 @@ public final class AgentFleet implements AutoCloseable {
     }
   }
 
-  /** Reads until end of stream (the parent closed our standard input, or died). */
-  private static void drain(InputStream in) {
-    byte[] buffer = new byte[256];
-    try {
-      while (in.read(buffer) >= 0) {
-        // anything written is ignored: only the end matters
+  /**
+   * Reads lines until end of stream (the parent closed our standard input, or died), answering
+   * each {@code stats} line with a {@link #STATS} line.
+   */
+  private void serveStats(InputStream in) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        if (line.equals("stats")) {
+          System.out.println(STATS + " " + dials.sum() + " " + ends.sum() + " " + connects.sum());
+          System.out.flush();
+        }
       }
     } catch (IOException e) {
       // the pipe broke: same as closed

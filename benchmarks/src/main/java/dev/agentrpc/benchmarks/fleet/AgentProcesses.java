@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ public final class AgentProcesses implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final CountDownLatch ready;
+  private final BlockingQueue<long[]> stats = new LinkedBlockingQueue<>();
   private final Thread hook = new Thread(this::destroyAll, "agent-processes-destroy");
   private boolean closed;
 
@@ -51,7 +54,14 @@ public final class AgentProcesses implements AutoCloseable {
         int size = (j + 1) * count / jvms - first;
         long heapMiB = 256 + size / 4L; // ~250 KiB per agent and channel is ample
         List<String> command = new ArrayList<>(List.of(
-            java, "-Xmx" + heapMiB + "m",
+            java, "-Xmx" + heapMiB + "m"));
+        // -Dfleet.agentJvmOptions="..." adds options to every agent JVM (a JFR recording, say).
+        for (String option : System.getProperty("fleet.agentJvmOptions", "").split(" ")) {
+          if (!option.isBlank()) {
+            command.add(option.replace("%j", Integer.toString(j)));
+          }
+        }
+        command.addAll(List.of(
             // One agent per process logs each redial at INFO; thousands in one JVM would spend
             // the storm writing those lines. Warnings and errors still show.
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -80,6 +90,9 @@ public final class AgentProcesses implements AutoCloseable {
                 for (String line; (line = in.readLine()) != null; ) {
                   if (line.startsWith(AgentFleet.READY)) {
                     ready.countDown();
+                  } else if (line.startsWith(AgentFleet.STATS)) {
+                    String[] f = line.split(" ");
+                    stats.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
                   } else {
                     System.out.println(tag + line);
                   }
@@ -102,6 +115,42 @@ public final class AgentProcesses implements AutoCloseable {
         throw new IllegalStateException(ready.getCount() + " agent JVMs not ready within " + timeout);
       }
     }
+  }
+
+  /**
+   * The dials the agents made so far, the streams that ended and the TCP connections their
+   * channels attempted, over all agent JVMs ({@link
+   * AgentFleet#STATS}).
+   */
+  public long[] dialsAndEnds() throws IOException, InterruptedException {
+    for (Process process : processes) {
+      process.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+    long[] total = new long[3];
+    for (int i = 0; i < processes.size(); i++) {
+      long[] one = stats.poll(30, TimeUnit.SECONDS);
+      if (one == null) {
+        throw new IllegalStateException("an agent JVM did not report its stats within 30 s");
+      }
+      total[0] += one[0];
+      total[1] += one[1];
+      total[2] += one[2];
+    }
+    return total;
+  }
+
+  /** The CPU time the agent JVMs used so far, all of them together (-1 if not known). */
+  public long cpuNanos() {
+    long total = 0;
+    for (Process process : processes) {
+      Duration cpu = process.info().totalCpuDuration().orElse(null);
+      if (cpu == null) {
+        return -1;
+      }
+      total += cpu.toNanos();
+    }
+    return total;
   }
 
   /** Throws if an agent JVM has exited. */

@@ -310,11 +310,13 @@ public final class OutOfProcess {
     }
     long before = Heap.settled();
     long directBefore = PlatformDependent.usedDirectMemory();
+    Heap.histogramTo(config + "-" + count + "-before");
     controller = Controller.start(tuned, port);
     agents.awaitJoined(controller.clients(), count, Duration.ofSeconds(60 + count / 50));
     Thread.sleep(quick ? 500 : 2000); // let the connections go idle
     long after = Heap.settled();
     long directAfter = PlatformDependent.usedDirectMemory();
+    Heap.histogramTo(config + "-" + count + "-after");
     if (controller.clients().names().size() != count) {
       throw new IllegalStateException(controller.clients().names().size() + " of " + count + " agents still joined");
     }
@@ -327,6 +329,10 @@ public final class OutOfProcess {
     // Called once, the agents count this controller as accepted and reset their backoff, as
     // after every storm round: otherwise the next storm would start from a grown backoff.
     oneCallAll(controller.clients(), count);
+    // Once called, a connection also holds what its first response headers left (HPACK).
+    long called = Heap.settled();
+    Heap.histogramTo(config + "-" + count + "-called");
+    System.out.printf(Locale.ROOT, "heap per agent once each was called: %.1f KiB%n", (called - before) / 1024.0 / count);
   }
 
   // ---- join storms ----
@@ -338,6 +344,9 @@ public final class OutOfProcess {
     Duration timeout = Duration.ofSeconds(60 + count / 50);
     for (int round = 0; round < storms; round++) {
       long stopping = System.nanoTime();
+      long agentCpuBefore = agents.cpuNanos();
+      long[] dialsBefore = agents.dialsAndEnds();
+      long controllerCpuBefore = controllerCpuNanos();
       stopController();
       controller = Controller.start(tuned, port);
       long start = System.nanoTime();
@@ -357,10 +366,16 @@ public final class OutOfProcess {
         agents.checkAlive();
       }
       callable[round] = (System.nanoTime() - start) / 1e9;
+      double agentCpuMicros = (agents.cpuNanos() - agentCpuBefore) / 1e3 / count;
+      long[] dialsAfter = agents.dialsAndEnds();
+      double controllerCpuMicros = (controllerCpuNanos() - controllerCpuBefore) / 1e3 / count;
       System.out.printf(Locale.ROOT,
           "join storm %d: stop and restart took %.2f s; then the first agent joined in %.2f s, half in %.2f s,"
-              + " all %,d in %.2f s, callable in %.2f s%n",
-          round + 1, (start - stopping) / 1e9, first, half, count, joined[round], callable[round]);
+              + " all %,d in %.2f s, callable in %.2f s; CPU per agent, stop to callable: agent JVMs"
+              + " %.0f µs, controller %.0f µs; dials per agent %.2f, streams ended per agent %.2f, TCP connections attempted per agent %.2f%n",
+          round + 1, (start - stopping) / 1e9, first, half, count, joined[round], callable[round],
+          agentCpuMicros, controllerCpuMicros, (dialsAfter[0] - dialsBefore[0]) / (double) count,
+          (dialsAfter[1] - dialsBefore[1]) / (double) count, (dialsAfter[2] - dialsBefore[2]) / (double) count);
     }
     Stats j = new Stats(joined);
     Stats c = new Stats(callable);
@@ -369,6 +384,12 @@ public final class OutOfProcess {
         Stats.number(c.percentile(50)), Stats.number(c.min()), Stats.number(c.max()));
     System.out.println(row);
     storm.append(row).append('\n');
+  }
+
+  /** This JVM's CPU time so far. */
+  private static long controllerCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private String tables() {
