@@ -139,7 +139,8 @@ public final class StreamClient implements AutoCloseable {
   private volatile boolean closing;
   private ClientConnection connection; // sync only
   private SynchronizationContext.ScheduledHandle redial; // sync only
-  private boolean dialedUnconnected; // sync only: the last dial found the channel not connected
+  // sync only: the stream of the last dial found the channel not connected, and never connected
+  private boolean dialedUnconnected;
 
   private StreamClient(Builder builder) {
     this.channel = builder.channel;
@@ -241,11 +242,15 @@ public final class StreamClient implements AutoCloseable {
     }
     dialedUnconnected = false;
     if (channel instanceof ManagedChannel) {
-      // One backoff, ours: a channel still waiting out its own reconnect backoff would
-      // fail this stream at once and make the delays add up.
       ManagedChannel managed = (ManagedChannel) channel;
-      dialedUnconnected = managed.getState(false) != ConnectivityState.READY;
-      managed.resetConnectBackoff();
+      ConnectivityState now = managed.getState(false);
+      dialedUnconnected = now != ConnectivityState.READY;
+      if (now == ConnectivityState.TRANSIENT_FAILURE) {
+        // One backoff, ours: a channel still waiting out its own reconnect backoff would
+        // fail this stream at once and make the delays add up. Only then: a reset also
+        // makes the channel resolve its target again, which a storm of dials would repeat.
+        managed.resetConnectBackoff();
+      }
     }
     setState(State.CONNECTING);
     ClientConnection next =
@@ -269,6 +274,8 @@ public final class StreamClient implements AutoCloseable {
 
   private void onConnected(ClientConnection connected) {
     if (connection == connected && state == State.CONNECTING && !closing) {
+      // The channel is connected now: when this stream ends, it waits out its backoff.
+      dialedUnconnected = false;
       setState(State.CONNECTED);
       watchChannel(connected);
     }
@@ -370,18 +377,18 @@ public final class StreamClient implements AutoCloseable {
 
   private void logStreamEnd(Status status, long delayNanos) {
     long millis = TimeUnit.NANOSECONDS.toMillis(delayNanos);
-    String why = describe(status);
     if (status.getCode() == Status.Code.INVALID_ARGUMENT
         || status.getCode() == Status.Code.UNAUTHENTICATED
         || status.getCode() == Status.Code.PERMISSION_DENIED
         || status.getCode() == Status.Code.UNIMPLEMENTED) {
-      logger.error("client '{}' was refused by the server ({}); redialing in {} ms", name, why, millis);
+      logger.error("client '{}' was refused by the server ({}); redialing in {} ms", name, describe(status), millis);
     } else if (causedBy(status, SSLException.class)) {
       // A configuration error (untrusted CA, wrong host name, no client certificate): it
       // will not go away by itself.
-      logger.error("client '{}' failed its TLS handshake ({}); redialing in {} ms", name, why, millis);
-    } else {
-      logger.info("client '{}' lost its stream ({}); redialing in {} ms", name, why, millis);
+      logger.error("client '{}' failed its TLS handshake ({}); redialing in {} ms", name, describe(status), millis);
+    } else if (logger.isInfoEnabled()) {
+      // Every redial of a storm comes here: no text is built for a line not written.
+      logger.info("client '{}' lost its stream ({}); redialing in {} ms", name, describe(status), millis);
     }
   }
 

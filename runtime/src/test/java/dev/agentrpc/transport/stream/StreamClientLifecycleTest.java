@@ -277,6 +277,47 @@ class StreamClientLifecycleTest {
     }
   }
 
+  @Test
+  void anAgentWhoseJoinedStreamTheServerEndsWaitsOutItsBackoffThoughItsFirstDialFoundTheChannelIdle()
+      throws Exception {
+    Clients clients = Clients.create();
+    Server server = startController(clients, 0);
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+    BlockingQueue<Long> times = new LinkedBlockingQueue<>();
+    try (StreamClient agent =
+        StreamClient.newBuilder(channel, "ended", new HandlerRegistry())
+            .backoff(Duration.ofMillis(500), Duration.ofMillis(500))
+            .onStateChange(
+                state -> {
+                  times.add(System.nanoTime());
+                  states.add(state);
+                })
+            .start()) {
+      // The first dial finds the channel idle; its stream connects and joins.
+      clients.awaitConnected(java.util.List.of("ended"), Fleet.WAIT);
+      clients.close(); // ends the stream; the connection stays up
+
+      long waitingSince = 0;
+      while (true) {
+        long at = take(times);
+        StreamClient.State state = next(states);
+        if (state == StreamClient.State.WAITING_TO_RECONNECT) {
+          waitingSince = at;
+        } else if (state == StreamClient.State.CONNECTING && waitingSince != 0) {
+          // Not at once on the still-connected channel: a stream the server ended waits out
+          // its backoff (500 ms, at least 400 ms with the jitter).
+          assertThat(Duration.ofNanos(at - waitingSince)).isGreaterThan(Duration.ofMillis(350));
+          break;
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static Server startController(Clients clients, int port) throws java.io.IOException {
     return StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)))
         .addService(StreamServer.newBuilder(clients).build())
