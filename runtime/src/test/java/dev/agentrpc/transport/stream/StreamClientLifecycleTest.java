@@ -229,15 +229,7 @@ class StreamClientLifecycleTest {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
     BlockingQueue<Long> times = new LinkedBlockingQueue<>();
-    try (StreamClient agent =
-        StreamClient.newBuilder(channel, "back", new HandlerRegistry())
-            .backoff(Duration.ofMillis(300), Duration.ofMillis(300))
-            .onStateChange(
-                state -> {
-                  times.add(System.nanoTime());
-                  states.add(state);
-                })
-            .start()) {
+    try (StreamClient agent = recording(channel, "back", Duration.ofMillis(300), states, times)) {
       clients.awaitConnected(java.util.List.of("back"), Fleet.WAIT);
       server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       // Eight failed dials: by then the channel's own reconnect backoff has grown past ours,
@@ -286,15 +278,7 @@ class StreamClientLifecycleTest {
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
     BlockingQueue<Long> times = new LinkedBlockingQueue<>();
-    try (StreamClient agent =
-        StreamClient.newBuilder(channel, "ended", new HandlerRegistry())
-            .backoff(Duration.ofMillis(500), Duration.ofMillis(500))
-            .onStateChange(
-                state -> {
-                  times.add(System.nanoTime());
-                  states.add(state);
-                })
-            .start()) {
+    try (StreamClient agent = recording(channel, "ended", Duration.ofMillis(500), states, times)) {
       // The first dial finds the channel idle; its stream connects and joins.
       clients.awaitConnected(java.util.List.of("ended"), Fleet.WAIT);
       clients.close(); // ends the stream; the connection stays up
@@ -316,6 +300,23 @@ class StreamClientLifecycleTest {
       channel.shutdownNow();
       server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** An agent with a fixed backoff that records each state it enters, and when. */
+  private static StreamClient recording(
+      ManagedChannel channel,
+      String name,
+      Duration backoff,
+      BlockingQueue<StreamClient.State> states,
+      BlockingQueue<Long> times) {
+    return StreamClient.newBuilder(channel, name, new HandlerRegistry())
+        .backoff(backoff, backoff)
+        .onStateChange(
+            state -> {
+              times.add(System.nanoTime());
+              states.add(state);
+            })
+        .start();
   }
 
   private static Server startController(Clients clients, int port) throws java.io.IOException {
