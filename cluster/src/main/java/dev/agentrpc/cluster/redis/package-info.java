@@ -1,0 +1,2 @@
+/** The cluster directory in Redis, through Lettuce. */
+package dev.agentrpc.cluster.redis;

@@ -1,0 +1,240 @@
+package dev.agentrpc.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.StringValue;
+import dev.agentrpc.cluster.testing.Agent;
+import dev.agentrpc.cluster.testing.RedisProcess;
+import dev.agentrpc.cluster.testing.Replica;
+import dev.agentrpc.cluster.testing.Waits;
+import dev.agentrpc.server.Calls;
+import dev.agentrpc.server.ClientInfo;
+import dev.agentrpc.server.FanOutOptions;
+import dev.agentrpc.server.Result;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three replicas in this JVM, each its own Clients and gRPC server on 127.0.0.1, sharing a real
+ * redis-server; one agent on each.
+ */
+@Timeout(90)
+class ClusterTest {
+  private static final AtomicInteger clusters = new AtomicInteger();
+  private static RedisProcess redis;
+
+  private final Agent a1 = new Agent("a1");
+  private final Agent a2 = new Agent("a2");
+  private final Agent a3 = new Agent("a3");
+  private Replica r1;
+  private Replica r2;
+  private Replica r3;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisProcess.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.stop();
+    }
+  }
+
+  @BeforeEach
+  void startReplicas() {
+    String prefix = "test" + clusters.incrementAndGet();
+    r1 = Replica.start(redis, prefix, "r1");
+    r2 = Replica.start(redis, prefix, "r2");
+    r3 = Replica.start(redis, prefix, "r3");
+    r1.agent("a1", a1.registry());
+    r2.agent("a2", a2.registry());
+    r3.agent("a3", a3.registry());
+    for (Replica r : List.of(r1, r2, r3)) {
+      r.awaitListed(List.of("a1", "a2", "a3"));
+    }
+  }
+
+  @AfterEach
+  void stopReplicas() throws InterruptedException {
+    for (Replica r : new Replica[] {r1, r2, r3}) {
+      if (r != null) {
+        r.close();
+      }
+    }
+  }
+
+  @Test
+  void everyReplicaCallsEveryAgent() throws Exception {
+    for (Replica from : List.of(r1, r2, r3)) {
+      for (String agent : List.of("a1", "a2", "a3")) {
+        assertThat(from.clients().call(agent, StringValue.of("hi"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+            .isEqualTo(StringValue.of(agent + ":hi"));
+      }
+    }
+    assertThat(r1.clients().names()).containsExactly("a1");
+    assertThat(r1.clients().info("a2"))
+        .satisfies(info -> {
+          assertThat(info.isRemote()).isTrue();
+          assertThat(info.labels()).containsEntry("replica", "r2");
+        });
+  }
+
+  @Test
+  void callAllAndFanOutsSpanEveryReplica() throws Exception {
+    for (Replica from : List.of(r1, r2, r3)) {
+      List<Result<StringValue>> all =
+          from.clients().callAll(StringValue.of("x"), StringValue.parser()).get(10, TimeUnit.SECONDS);
+      assertThat(all).extracting(r -> r.value().getValue()).containsExactlyInAnyOrder("a1:x", "a2:x", "a3:x");
+    }
+
+    List<Result<StringValue>> selected =
+        r1.clients().fanOut(StringValue.of("y"), StringValue.parser(), FanOutOptions.selecting("replica=r3")).await();
+    assertThat(selected).singleElement().satisfies(r -> assertThat(r.value().getValue()).isEqualTo("a3:y"));
+
+    List<Result<StringValue>> windowed =
+        r2.clients()
+            .fanOut(StringValue.of("z"), StringValue.parser(), FanOutOptions.clients(List.of("a1", "a3", "nobody")).window(1))
+            .await();
+    assertThat(windowed).extracting(r -> r.client() + " " + r.outcome())
+        .containsExactlyInAnyOrder("a1 ANSWERED", "a3 ANSWERED", "nobody NOT_CALLED");
+    assertThat(windowed).filteredOn(r -> r.client().equals("nobody"))
+        .singleElement().satisfies(r -> assertThat(r.status().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void aForwardedFailureKeepsItsStatus() {
+    assertThatThrownBy(() -> Calls.await(r1.clients().call("a2", BoolValue.of(true), BoolValue.parser())))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).isEqualTo("not for you");
+        });
+    assertThatThrownBy(() -> Calls.await(r1.clients().call("nobody", StringValue.of("x"), StringValue.parser())))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void cancellingAForwardedCallCancelsTheHandlerOnTheOtherReplica() throws Exception {
+    CompletableFuture<Int64Value> call = r1.clients().call("a2", Int64Value.of(60_000), Int64Value.parser());
+    a2.awaitHolding();
+
+    call.cancel(false);
+
+    assertThat(a2.nextCancellation().getCode()).isEqualTo(Status.Code.CANCELLED);
+    Waits.until("r2 forgetting the call", () -> r2.clients().pendingCalls() == 0);
+  }
+
+  @Test
+  void aForwardedCallEndsAtTheCallersDeadlineOnBothReplicas() throws Exception {
+    long start = System.nanoTime();
+    CompletableFuture<Int64Value> call =
+        r3.clients().call("a1", Int64Value.of(60_000), Int64Value.parser(), Duration.ofMillis(500));
+
+    assertThatThrownBy(() -> Calls.await(call))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(a1.nextCancellation().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    Waits.until("r1 forgetting the call", () -> r1.clients().pendingCalls() == 0);
+  }
+
+  @Test
+  void theSameNameOnTwoReplicasLeavesOnlyTheNewerConnection() throws Exception {
+    Agent first = new Agent("first");
+    Agent second = new Agent("second");
+    // The replaced agent redials only after its maximum backoff: a minute, past this test.
+    r1.agent("twin", first.registry(), b -> b.backoff(Duration.ofMillis(20), Duration.ofMinutes(1)));
+    r2.awaitListed(List.of("twin"));
+
+    r2.agent("twin", second.registry(), b -> b.backoff(Duration.ofMillis(20), Duration.ofMinutes(1)));
+
+    Waits.until("r1 closing its older connection of twin", () -> !r1.clients().isConnected("twin"));
+    assertThat(r2.clients().isConnected("twin")).isTrue();
+    for (Replica from : List.of(r1, r2, r3)) {
+      Waits.until(from.replica().id() + " seeing twin on r2",
+          () -> {
+            ClientInfo info = from.clients().info("twin");
+            return info != null && info.labels().get("replica").equals("r2");
+          });
+      assertThat(from.clients().call("twin", StringValue.of("who"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("second:who"));
+    }
+    assertThat(r1.clients().isConnected("twin") || r3.clients().isConnected("twin")).isFalse();
+  }
+
+  @Test
+  void withoutRedisLocalCallsWorkAndOthersFailUnavailableUntilItReturns() throws Exception {
+    redis.stop();
+    Waits.until("r1 noticing Redis is gone", () -> !r1.replica().isDirectoryAvailable());
+
+    assertThat(r1.clients().call("a1", StringValue.of("here"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+        .isEqualTo(StringValue.of("a1:here"));
+    assertThatThrownBy(() -> Calls.await(r1.clients().call("a2", StringValue.of("there"), StringValue.parser())))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getStatus().getDescription())
+              .contains("Redis at 127.0.0.1:" + redis.port())
+              .contains("unreachable")
+              .contains("clients connected to this replica still are");
+        });
+
+    redis.restart(); // empty: the directory is rebuilt from the replicas
+    for (Replica r : List.of(r1, r2, r3)) {
+      Waits.until(r.replica().id() + " reading the directory again", Waits.WAIT, r.replica()::isDirectoryAvailable);
+      r.awaitListed(List.of("a1", "a2", "a3"));
+    }
+    assertThat(r1.clients().call("a2", StringValue.of("back"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+        .isEqualTo(StringValue.of("a2:back"));
+    assertThat(r2.clients().callAll(StringValue.of("all"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+        .extracting(Result::outcome)
+        .containsOnly(Result.Outcome.ANSWERED)
+        .hasSize(3);
+  }
+
+  @Test
+  void aClientThatLeavesDisappearsFromEveryReplica() throws Exception {
+    Agent gone = new Agent("gone");
+    var agent = r3.agent("gone", gone.registry());
+    r1.awaitListed(List.of("gone"));
+
+    agent.close();
+
+    Waits.until("r1 forgetting 'gone'", () -> r1.clients().info("gone") == null);
+    assertThatThrownBy(() -> Calls.await(r1.clients().call("gone", StringValue.of("x"), StringValue.parser())))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void aForwardedCallInFlightFailsPromptlyWhenItsReplicaStops() throws Exception {
+    CompletableFuture<Int64Value> call =
+        r1.clients().call("a3", Int64Value.of(60_000), Int64Value.parser(), Duration.ofSeconds(30));
+    a3.awaitHolding();
+    long start = System.nanoTime();
+
+    r3.close();
+    r3 = null;
+
+    assertThatThrownBy(() -> Calls.await(call))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.CANCELLED));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    Waits.until("r1 forgetting a3", () -> r1.clients().info("a3") == null);
+  }
+}

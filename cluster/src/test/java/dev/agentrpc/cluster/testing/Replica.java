@@ -1,0 +1,120 @@
+package dev.agentrpc.cluster.testing;
+
+import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.cluster.ClusterReplica;
+import dev.agentrpc.cluster.redis.RedisDirectory;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.transport.stream.StreamClient;
+import dev.agentrpc.transport.stream.StreamServer;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** One controller replica over Netty on 127.0.0.1, an ephemeral port, and the agents dialing it. */
+public final class Replica implements AutoCloseable {
+  private final ClusterReplica replica;
+  private final Server server;
+  private final List<StreamClient> agents = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private Replica(ClusterReplica replica, Server server) {
+    this.replica = replica;
+    this.server = server;
+  }
+
+  /** A replica named {@code id} in the cluster {@code prefix} of {@code redis}, with a short lease. */
+  public static Replica start(RedisProcess redis, String prefix, String id) {
+    RedisDirectory directory =
+        RedisDirectory.newBuilder(redis.uri())
+            .keyPrefix(prefix)
+            .lease(Duration.ofMillis(1500))
+            .commandTimeout(Duration.ofSeconds(1))
+            .maxReconnectDelay(Duration.ofMillis(200))
+            .build();
+    ClusterReplica replica =
+        ClusterReplica.newBuilder(directory).id(id).clients(Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10))).build();
+    Server server;
+    try {
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .directExecutor()
+              .addService(StreamServer.newBuilder(replica.clients()).build())
+              .addService(replica.peerService())
+              .build()
+              .start();
+    } catch (IOException e) {
+      replica.close();
+      throw new UncheckedIOException(e);
+    }
+    replica.start("127.0.0.1:" + server.getPort());
+    return new Replica(replica, server);
+  }
+
+  public ClusterReplica replica() {
+    return replica;
+  }
+
+  public Clients clients() {
+    return replica.clients();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Starts an agent named {@code name} dialing this replica and waits until it joined here. */
+  public StreamClient agent(String name, HandlerRegistry registry) {
+    return agent(name, registry, UnaryOperator.identity());
+  }
+
+  public StreamClient agent(String name, HandlerRegistry registry, UnaryOperator<StreamClient.Builder> options) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
+    channels.add(channel);
+    StreamClient agent =
+        options
+            .apply(
+                StreamClient.newBuilder(channel, name, registry)
+                    .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                    .labels(Map.of("replica", replica.id())))
+            .start();
+    agents.add(agent);
+    try {
+      clients().awaitConnected(List.of(name), Waits.WAIT);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    return agent;
+  }
+
+  /** Waits until this replica lists every one of {@code names} (here or elsewhere). */
+  public void awaitListed(List<String> names) {
+    Waits.until(
+        replica.id() + " listing " + names,
+        Waits.WAIT,
+        () -> clients().list().stream().map(c -> c.name()).toList().containsAll(names),
+        () -> "listed: " + clients().list().stream().map(c -> c.name()).toList());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (StreamClient agent : agents) {
+      agent.close();
+    }
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    replica.close();
+    server.shutdownNow();
+    server.awaitTermination(10, TimeUnit.SECONDS);
+  }
+}
