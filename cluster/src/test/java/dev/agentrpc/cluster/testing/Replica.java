@@ -34,10 +34,15 @@ public final class Replica implements AutoCloseable {
 
   /** A replica named {@code id} in the cluster {@code prefix} of {@code redis}, with a short lease. */
   public static Replica start(RedisProcess redis, String prefix, String id) {
+    return start(redis.uri(), prefix, id, Duration.ofMillis(1500));
+  }
+
+  /** A replica named {@code id} in the cluster {@code prefix} of the Redis at {@code redisUri}. */
+  public static Replica start(String redisUri, String prefix, String id, Duration lease) {
     RedisDirectory directory =
-        RedisDirectory.newBuilder(redis.uri())
+        RedisDirectory.newBuilder(redisUri)
             .keyPrefix(prefix)
-            .lease(Duration.ofMillis(1500))
+            .lease(lease)
             .commandTimeout(Duration.ofSeconds(1))
             .maxReconnectDelay(Duration.ofMillis(200))
             .build();
