@@ -42,6 +42,7 @@ public final class RedisProcess implements AutoCloseable {
     }
     RedisProcess redis = new RedisProcess(executable, freePort());
     redis.restart();
+    Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "stop-redis-server")); // if the JVM exits first
     return redis;
   }
 
@@ -78,7 +79,7 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   /** Starts the server (again, empty: nothing is persisted) on its port and waits until it answers PING. */
-  public void restart() {
+  public synchronized void restart() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("already running");
     }
@@ -118,8 +119,8 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   /** Stops the server (SIGKILL) and waits until it is gone. */
-  public void stop() {
-    if (process == null) {
+  public synchronized void stop() {
+    if (process == null || !process.isAlive()) {
       return;
     }
     process.destroyForcibly();

@@ -101,6 +101,20 @@ public final class Replica implements AutoCloseable {
     return agent;
   }
 
+  /** Starts agents named {@code names} dialing this replica, each on a channel of its own, and waits until all joined. */
+  public void agents(List<String> names, HandlerRegistry registry, UnaryOperator<StreamClient.Builder> options) {
+    for (String name : names) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
+      channels.add(channel);
+      agents.add(options.apply(StreamClient.newBuilder(channel, name, registry)).start());
+    }
+    try {
+      clients().awaitConnected(names, Waits.WAIT.multipliedBy(4));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** Waits until this replica lists every one of {@code names} (here or elsewhere). */
   public void awaitListed(List<String> names) {
     Waits.until(
