@@ -116,6 +116,15 @@ public final class ClusterReplica implements AutoCloseable {
   }
 
   /**
+   * Calls {@code listener} on every join and leave anywhere in the cluster from now on, as the
+   * directory tells them, until the returned subscription is closed. Clients already connected are
+   * not replayed; {@link Clients#list()} lists them.
+   */
+  public Clients.Subscription subscribe(ClusterListener listener) {
+    return replication.subscribe(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
    * Whether the directory is reachable and was read since it last was not: only then are
    * clients of other replicas callable from here.
    */

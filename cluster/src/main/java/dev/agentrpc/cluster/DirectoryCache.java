@@ -20,13 +20,30 @@ final class DirectoryCache {
   }
 
   private final String self;
+  private final ClusterEvents events;
   private final ConcurrentHashMap<String, String> addresses = new ConcurrentHashMap<>();
   /** replica -> name -> entry, as each replica last registered. */
   private final Map<String, Map<String, DirectoryEntry>> held = new HashMap<>();
   private final ConcurrentHashMap<String, Known> winners = new ConcurrentHashMap<>();
 
-  DirectoryCache(String self) {
+  DirectoryCache(String self, ClusterEvents events) {
     this.self = self;
+    this.events = events;
+  }
+
+  /** Makes {@code entry} the winner of its name, telling the listeners if that changed who wins. */
+  private void win(DirectoryEntry entry) {
+    Known previous = winners.put(entry.name(), Known.of(entry));
+    if (previous == null || !previous.entry().equals(entry)) {
+      events.joined(entry);
+    }
+  }
+
+  private void lose(String name) {
+    Known previous = winners.remove(name);
+    if (previous != null) {
+      events.left(previous.entry());
+    }
   }
 
   /** The winning entry of {@code name}, or null. */
@@ -75,7 +92,7 @@ final class DirectoryCache {
     held.computeIfAbsent(entry.replica(), r -> new HashMap<>()).put(entry.name(), entry);
     Known current = winners.get(entry.name());
     if (current == null || current.entry().epoch() <= entry.epoch()) {
-      winners.put(entry.name(), Known.of(entry));
+      win(entry);
     }
   }
 
@@ -110,11 +127,15 @@ final class DirectoryCache {
         }
       }
     }
-    winners.keySet().retainAll(elected.keySet());
+    for (String name : List.copyOf(winners.keySet())) {
+      if (!elected.containsKey(name)) {
+        lose(name);
+      }
+    }
     for (Map.Entry<String, Known> e : elected.entrySet()) {
       Known current = winners.get(e.getKey());
       if (current == null || !current.entry().equals(e.getValue().entry())) {
-        winners.put(e.getKey(), e.getValue());
+        win(e.getValue().entry());
       }
     }
   }
@@ -128,9 +149,12 @@ final class DirectoryCache {
       }
     }
     if (best == null) {
-      winners.remove(name);
+      lose(name);
     } else {
-      winners.put(name, Known.of(best));
+      Known current = winners.get(name);
+      if (current == null || !current.entry().equals(best)) {
+        win(best);
+      }
     }
   }
 }

@@ -36,7 +36,8 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
   private final Directory directory;
   private final PeerChannels peers;
   private final ScheduledExecutorService thread;
-  private final DirectoryCache cache;
+  private volatile DirectoryCache cache; // set once by bind, before start
+  private volatile ClusterEvents events;
   private final Duration tickInterval;
   private final AtomicInteger queued = new AtomicInteger();
   private volatile Clients clients;
@@ -68,11 +69,16 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
     this.peers = peers;
     this.thread = thread;
     this.tickInterval = tickInterval;
-    this.cache = new DirectoryCache(self);
   }
 
   void bind(Clients clients) {
     this.clients = clients;
+    this.events = new ClusterEvents(clients.callbackExecutor());
+    this.cache = new DirectoryCache(self, events);
+  }
+
+  Clients.Subscription subscribe(ClusterListener listener) {
+    return events.subscribe(listener);
   }
 
   boolean isAvailable() {

@@ -18,6 +18,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -219,6 +221,29 @@ class ClusterTest {
     assertThatThrownBy(() -> Calls.await(r1.clients().call("gone", StringValue.of("x"), StringValue.parser())))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void joinsAndLeavesOnAnyReplicaReachEveryReplicasClusterListeners() throws Exception {
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    r1.replica().subscribe(new ClusterListener() {
+      @Override
+      public void onJoin(String client, String replica) {
+        events.add("join " + client + " at " + replica);
+      }
+
+      @Override
+      public void onLeave(String client, String replica) {
+        events.add("leave " + client + " at " + replica);
+      }
+    });
+
+    var agent = r3.agent("roamer", new Agent("roamer").registry());
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("join roamer at r3");
+    agent.close();
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("leave roamer at r3");
+    r1.agent("roamer", new Agent("roamer").registry());
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("join roamer at r1");
   }
 
   @Test
