@@ -271,7 +271,7 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
     }
     long newer = cache.othersEpoch(name);
     if (newer > local.epoch) {
-      locals.remove(name);
+      // Its leave follows, and releases this replica's entry.
       LocalCalls.evict(clients, name, local.connection,
           "fencing epoch " + newer + " there, " + local.epoch + " here");
     }

@@ -17,7 +17,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +49,7 @@ class ClusterProcessesTest {
   private final List<StreamClient> agents = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
+  private final Map<String, Agent> handlers = new HashMap<>();
 
   @BeforeAll
   void startCluster() {
@@ -63,7 +66,8 @@ class ClusterProcessesTest {
       java.util.Collections.rotate(ownFirst, -(i % 3));
       String name = "agent-" + i;
       names.add(name);
-      agent(name, new Agent(name).registry(), ownFirst, Duration.ofSeconds(1));
+      handlers.put(name, new Agent(name));
+      agent(name, handlers.get(name).registry(), ownFirst, Duration.ofSeconds(1));
     }
   }
 
@@ -140,8 +144,8 @@ class ClusterProcessesTest {
     for (String name : List.of("agent-2", "agent-5")) {
       inFlight.add(replicas.get(0).send("HOLD " + name + " 60000 30000"));
     }
-    // Both holds reached the doomed replica's agents once a call after them came back from there.
-    Waits.until("r0 reaching r2", () -> replicas.get(0).ask("CALL agent-8").equals("OK agent-8:hi"));
+    handlers.get("agent-2").awaitHolding();
+    handlers.get("agent-5").awaitHolding();
 
     long killed = System.nanoTime();
     doomed.kill();

@@ -60,6 +60,7 @@ class ClusterTest {
 
   @BeforeEach
   void startReplicas() {
+    redis.ensureRunning(); // a test that stopped it and failed before restarting it
     String prefix = "test" + clusters.incrementAndGet();
     r1 = Replica.start(redis, prefix, "r1");
     r2 = Replica.start(redis, prefix, "r2");

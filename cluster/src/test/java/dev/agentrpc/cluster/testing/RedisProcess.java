@@ -118,6 +118,13 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** Restarts the server if it is not running. */
+  public synchronized void ensureRunning() {
+    if (process == null || !process.isAlive()) {
+      restart();
+    }
+  }
+
   /** Stops the server (SIGKILL) and waits until it is gone. */
   public synchronized void stop() {
     if (process == null || !process.isAlive()) {
