@@ -197,17 +197,21 @@ class ClusterTest {
               .contains("clients connected to this replica still are");
         });
 
+    r2.agent("late", new Agent("late").registry()); // joins while Redis is away
+
     redis.restart(); // empty: the directory is rebuilt from the replicas
     for (Replica r : List.of(r1, r2, r3)) {
       Waits.until(r.replica().id() + " reading the directory again", Waits.WAIT, r.replica()::isDirectoryAvailable);
-      r.awaitListed(List.of("a1", "a2", "a3"));
+      r.awaitListed(List.of("a1", "a2", "a3", "late"));
     }
     assertThat(r1.clients().call("a2", StringValue.of("back"), StringValue.parser()).get(10, TimeUnit.SECONDS))
         .isEqualTo(StringValue.of("a2:back"));
+    assertThat(r3.clients().call("late", StringValue.of("x"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+        .isEqualTo(StringValue.of("late:x"));
     assertThat(r2.clients().callAll(StringValue.of("all"), StringValue.parser()).get(10, TimeUnit.SECONDS))
         .extracting(Result::outcome)
         .containsOnly(Result.Outcome.ANSWERED)
-        .hasSize(3);
+        .hasSize(4);
   }
 
   @Test
