@@ -215,6 +215,25 @@ class ClusterTest {
   }
 
   @Test
+  void aReplicaStartedWhileRedisIsAwayJoinsOnceItReturns() throws Exception {
+    redis.stop();
+    try (Replica r4 = Replica.start(redis, "test" + clusters.get(), "r4")) {
+      r4.agent("a4", new Agent("a4").registry());
+      assertThat(r4.clients().call("a4", StringValue.of("x"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("a4:x"));
+
+      redis.restart();
+
+      r1.awaitListed(List.of("a1", "a2", "a3", "a4"));
+      r4.awaitListed(List.of("a1", "a2", "a3", "a4"));
+      assertThat(r1.clients().call("a4", StringValue.of("y"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("a4:y"));
+      assertThat(r4.clients().call("a2", StringValue.of("z"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("a2:z"));
+    }
+  }
+
+  @Test
   void aClientThatLeavesDisappearsFromEveryReplica() throws Exception {
     Agent gone = new Agent("gone");
     var agent = r3.agent("gone", gone.registry());
