@@ -7,6 +7,7 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
 import dev.agentrpc.cluster.testing.Agent;
+import dev.agentrpc.cluster.testing.RedisExtension;
 import dev.agentrpc.cluster.testing.RedisProcess;
 import dev.agentrpc.cluster.testing.Replica;
 import dev.agentrpc.cluster.testing.Waits;
@@ -23,12 +24,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three replicas in this JVM, each its own Clients and gRPC server on 127.0.0.1, sharing a real
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class ClusterTest {
   private static final AtomicInteger clusters = new AtomicInteger();
-  private static RedisProcess redis;
+  @RegisterExtension static final RedisExtension server = new RedisExtension();
+  private RedisProcess redis;
 
   private final Agent a1 = new Agent("a1");
   private final Agent a2 = new Agent("a2");
@@ -46,20 +47,9 @@ class ClusterTest {
   private Replica r2;
   private Replica r3;
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.stop();
-    }
-  }
-
   @BeforeEach
   void startReplicas() {
+    redis = server.process();
     redis.ensureRunning(); // a test that stopped it and failed before restarting it
     String prefix = "test" + clusters.incrementAndGet();
     r1 = Replica.start(redis, prefix, "r1");

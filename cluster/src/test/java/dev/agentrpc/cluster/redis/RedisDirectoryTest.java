@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentrpc.cluster.Directory;
 import dev.agentrpc.cluster.DirectoryEntry;
 import dev.agentrpc.cluster.DirectorySnapshot;
-import dev.agentrpc.cluster.testing.RedisProcess;
+import dev.agentrpc.cluster.testing.RedisExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,30 +14,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis directory's operations against a real redis-server, as two replicas see them. */
 @Timeout(60)
 class RedisDirectoryTest {
-  private static RedisProcess redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.stop();
-    }
-  }
+  @RegisterExtension static final RedisExtension server = new RedisExtension();
 
   private static RedisDirectory directory(String prefix) {
-    return RedisDirectory.newBuilder(redis.uri()).keyPrefix(prefix).lease(Duration.ofSeconds(5)).build();
+    return RedisDirectory.newBuilder(server.process().uri()).keyPrefix(prefix).lease(Duration.ofSeconds(5)).build();
   }
 
   private static DirectoryEntry entry(String name) {
