@@ -2,14 +2,22 @@ package dev.agentrpc.cluster;
 
 import dev.agentrpc.cluster.peer.PeerChannels;
 import dev.agentrpc.cluster.peer.PeerService;
+import dev.agentrpc.cluster.proto.v1.PeerGrpc;
+import dev.agentrpc.proto.v1.CoordinatorGrpc;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.BindableService;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -23,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ClusterReplica replica = ClusterReplica.newBuilder(RedisDirectory.create("redis://redis:6379")).build();
- * Server server = NettyServerBuilder.forPort(7000)
+ * Server server = ClusterReplica.configure(NettyServerBuilder.forPort(7000))
  *     .addService(StreamServer.newBuilder(replica.clients()).build())
  *     .addService(replica.peerService())
  *     .build().start();
@@ -74,6 +82,29 @@ public final class ClusterReplica implements AutoCloseable {
     this.clients = builder.clients.remote(replication).build();
     replication.bind(clients);
     this.peerService = new PeerService(clients, id);
+  }
+
+  /**
+   * Configures a replica's server builder for agents and peers: {@link
+   * StreamServer#configure}'s keepalive and direct Connect streams, and forwarded calls served
+   * on the transport's thread too (the peer service never blocks and runs no user code), while
+   * the server's other services keep its executor. Sets the builder's {@code callExecutor}.
+   *
+   * @return {@code builder}
+   */
+  public static <T extends ServerBuilder<T>> T configure(T builder) {
+    return StreamServer.configure(builder).callExecutor(new DirectForAgentsAndPeers());
+  }
+
+  /** Serves the agents' Connect streams and the peers' forwarded calls on the transport's thread. */
+  private static final class DirectForAgentsAndPeers implements ServerCallExecutorSupplier {
+    private static final Executor DIRECT = Runnable::run;
+
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      String service = call.getMethodDescriptor().getServiceName();
+      return CoordinatorGrpc.SERVICE_NAME.equals(service) || PeerGrpc.SERVICE_NAME.equals(service) ? DIRECT : null;
+    }
   }
 
   /** A builder of a replica whose cluster directory is {@code directory}. */

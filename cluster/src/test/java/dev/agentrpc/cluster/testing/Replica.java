@@ -51,8 +51,7 @@ public final class Replica implements AutoCloseable {
     Server server;
     try {
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .directExecutor()
+          ClusterReplica.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
               .addService(StreamServer.newBuilder(replica.clients()).build())
               .addService(replica.peerService())
               .build()
