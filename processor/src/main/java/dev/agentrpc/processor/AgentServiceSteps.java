@@ -25,10 +25,12 @@ final class AgentServiceSteps extends BasicAnnotationProcessor {
     GeneratedHeader header = new GeneratedHeader(elements);
     ProxyWriter proxy = new ProxyWriter(header);
     HandlersWriter handlers = new HandlersWriter(header);
+    ServiceIndexWriter index = new ServiceIndexWriter(elements, processingEnv.getFiler());
     ServiceGenerator generator =
         service -> {
           proxy.write(service).writeTo(processingEnv.getFiler());
           handlers.write(service).writeTo(processingEnv.getFiler());
+          index.write(service);
         };
     return List.of(
         new AgentServiceStep(
