@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.StringValue;
-import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.ClientListener;
+import dev.agentrpc.server.Clients;
+import dev.agentrpc.spring.test.AgentApplication;
 import dev.agentrpc.spring.test.FriendlyGreeter;
 import dev.agentrpc.spring.test.GreeterProxy;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -20,9 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,10 +27,10 @@ import org.springframework.context.annotation.Bean;
 
 /** A controller context and an agent context, wired only by properties, on 127.0.0.1. */
 class SpringBootStarterTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Contexts.WAIT;
   private static final String AGENT = "agent-1";
 
-  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+  private final Contexts contexts = new Contexts();
 
   /** The controller application: it only injects the generated proxy. */
   @SpringBootConfiguration
@@ -52,48 +49,22 @@ class SpringBootStarterTest {
     }
   }
 
-  /** The agent application: one bean implementing the {@code @AgentService} interface. */
-  @SpringBootConfiguration
-  @EnableAutoConfiguration
-  static class AgentApplication {
-    @Bean
-    FriendlyGreeter friendlyGreeter() {
-      return new FriendlyGreeter();
-    }
-  }
-
   @AfterEach
   void closeContexts() {
-    contexts.forEach(ConfigurableApplicationContext::close);
+    contexts.close();
   }
 
   private ConfigurableApplicationContext run(Class<?> application, String... properties) {
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(application)
-            .web(WebApplicationType.NONE)
-            .properties("spring.main.banner-mode=off")
-            .properties(properties)
-            .run();
-    contexts.add(context);
-    return context;
+    return contexts.run(application, properties);
   }
 
   private ConfigurableApplicationContext controller() {
     return run(ControllerApplication.class, "agentrpc.server.port=0");
   }
 
-  /** An agent dialing the controller's actual port, read from the controller context. */
   private ConfigurableApplicationContext agentOf(
       ConfigurableApplicationContext controller, String... more) throws Exception {
-    String port = controller.getEnvironment().getProperty(AgentRpcServer.LOCAL_PORT_PROPERTY);
-    List<String> properties = new ArrayList<>();
-    properties.add("agentrpc.agent.name=" + AGENT);
-    properties.add("agentrpc.agent.target=127.0.0.1:" + port);
-    properties.addAll(List.of(more));
-    ConfigurableApplicationContext agent =
-        run(AgentApplication.class, properties.toArray(String[]::new));
-    controller.getBean(Clients.class).awaitConnected(List.of(AGENT), WAIT);
-    return agent;
+    return contexts.agentOf(controller, AgentApplication.class, AGENT, more);
   }
 
   @Test

@@ -1,0 +1,16 @@
+package dev.agentrpc.spring.test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/** An agent application: one bean implementing the {@code @AgentService} interface. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class AgentApplication {
+  /** The agent's {@link Greeter}. */
+  @Bean
+  public FriendlyGreeter friendlyGreeter() {
+    return new FriendlyGreeter();
+  }
+}
