@@ -5,6 +5,7 @@ import dev.agentrpc.transport.stream.StreamClient;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,14 +23,19 @@ public final class AgentRpcAgent implements SmartLifecycle {
   private final AgentRpcAgentProperties properties;
   private final HandlerRegistry registry;
   private final ChannelCredentials credentials;
+  private final List<AgentRpcAgentCustomizer> customizers;
   private volatile ManagedChannel channel;
   private volatile StreamClient client;
 
   AgentRpcAgent(
-      AgentRpcAgentProperties properties, HandlerRegistry registry, ChannelCredentials credentials) {
+      AgentRpcAgentProperties properties,
+      HandlerRegistry registry,
+      ChannelCredentials credentials,
+      List<AgentRpcAgentCustomizer> customizers) {
     this.properties = properties;
     this.registry = registry;
     this.credentials = credentials;
+    this.customizers = List.copyOf(customizers);
   }
 
   /** The running client; empty before the context refreshed and after it closed. */
@@ -62,6 +68,7 @@ public final class AgentRpcAgent implements SmartLifecycle {
     if (properties.getMaxConcurrentHandlers() != null) {
       agent.maxConcurrentHandlers(properties.getMaxConcurrentHandlers());
     }
+    customizers.forEach(customizer -> customizer.customize(agent));
     client = agent.start();
     log.info("agentrpc agent {} dialing {}", properties.getName(), properties.getTarget());
   }

@@ -85,18 +85,23 @@ public class AgentRpcAgentAutoConfiguration {
     }
   }
 
-  /** The agent's stream to its controller, dialed once the context refreshed. */
+  /**
+   * The agent's stream to its controller, dialed once the context refreshed, with every {@link
+   * AgentRpcAgentCustomizer} applied.
+   */
   @Bean
   @ConditionalOnMissingBean
   public AgentRpcAgent agentRpcAgent(
       AgentRpcAgentProperties properties,
       HandlerRegistry registry,
-      ObjectProvider<SslBundles> sslBundles) {
+      ObjectProvider<SslBundles> sslBundles,
+      ObjectProvider<AgentRpcAgentCustomizer> customizers) {
     SslBundle bundle =
         SslCredentials.bundle(
             sslBundles, "agentrpc.agent.ssl.bundle", properties.getSsl().getBundle());
     ChannelCredentials credentials = bundle == null ? null : SslCredentials.channel(bundle);
-    return new AgentRpcAgent(properties, registry, credentials);
+    return new AgentRpcAgent(
+        properties, registry, credentials, customizers.orderedStream().toList());
   }
 
   /** The health indicator, only with Spring Boot's health support. */

@@ -8,6 +8,7 @@ import com.google.protobuf.StringValue;
 import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.spring.test.AgentApplication;
+import dev.agentrpc.spring.test.AgentStates;
 import dev.agentrpc.spring.test.FriendlyGreeter;
 import dev.agentrpc.spring.test.GreeterProxy;
 import io.grpc.StatusRuntimeException;
@@ -115,7 +116,7 @@ class SpringBootStarterTest {
     assertThat(left.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(clients.pendingCalls()).isZero();
     assertThat(clients.names()).doesNotContain(AGENT);
-    assertThat(greeter.holding).isCancelled();
+    assertThat(greeter.cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
@@ -147,6 +148,10 @@ class SpringBootStarterTest {
         controller.getBean("agentRpcServerHealthIndicator", HealthIndicator.class);
     HealthIndicator agentHealth =
         agent.getBean("agentRpcAgentHealthIndicator", HealthIndicator.class);
+
+    // The controller may see the Hello before the agent marks itself connected.
+    assertThat(agent.getBean(AgentStates.class).connected.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .isTrue();
 
     assertThat(server.health().getStatus()).isEqualTo(Status.UP);
     assertThat(agentHealth.health().getStatus()).isEqualTo(Status.UP);

@@ -5,13 +5,13 @@ import com.google.protobuf.StringValue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-/** The agent's {@link Greeter}; {@link #held} counts down when a {@code hold} call arrived. */
+/** The agent's {@link Greeter}; its latches tell what became of {@code hold} calls. */
 public final class FriendlyGreeter implements Greeter {
   /** Counts down when the agent received a {@code hold} call. */
   public final CountDownLatch held = new CountDownLatch(1);
 
-  /** The stage of the last {@code hold} call, which only a cancellation completes. */
-  public volatile CompletableFuture<Int32Value> holding;
+  /** Counts down when the stage of a {@code hold} call was cancelled (by the agent's close). */
+  public final CountDownLatch cancelled = new CountDownLatch(1);
 
   @Override
   public StringValue greet(StringValue name) {
@@ -21,7 +21,12 @@ public final class FriendlyGreeter implements Greeter {
   @Override
   public CompletableFuture<Int32Value> hold(Int32Value request) {
     CompletableFuture<Int32Value> stage = new CompletableFuture<>();
-    holding = stage;
+    stage.whenComplete(
+        (response, failure) -> {
+          if (stage.isCancelled()) {
+            cancelled.countDown();
+          }
+        });
     held.countDown();
     return stage;
   }
