@@ -11,16 +11,30 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("agentrpc.agent")
 public class AgentRpcAgentProperties {
+  /** The name the agent joins under; unique in the fleet. */
   private String name;
+
+  /** The controller, as a gRPC target: {@code host:port}, or a URI such as {@code dns:///host:port}. */
   private String target;
+
+  /** The labels the agent declares, for the controller's selectors ({@code agentrpc.agent.labels.region=eu}). */
   private Map<String, String> labels = new LinkedHashMap<>();
+
+  /** A bearer token sent with the Hello, for a controller with {@code identity=bearer-tokens}. */
   private String bearerToken;
+
+  /** The redial backoff. */
   private final Backoff backoff = new Backoff();
+
+  /** The handlers run at once; unset, the runtime's default (128). */
   private Integer maxConcurrentHandlers;
+
+  /** How long the channel may take to terminate when the context closes, 10 s by default. */
   private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+  /** TLS. */
   private final Ssl ssl = new Ssl();
 
-  /** The name the agent joins under; unique in the fleet. */
   public String getName() {
     return name;
   }
@@ -29,7 +43,6 @@ public class AgentRpcAgentProperties {
     this.name = name;
   }
 
-  /** The controller, as a gRPC target: {@code host:port}, or a URI such as {@code dns:///host:port}. */
   public String getTarget() {
     return target;
   }
@@ -38,7 +51,6 @@ public class AgentRpcAgentProperties {
     this.target = target;
   }
 
-  /** The labels the agent declares, for the controller's selectors ({@code agentrpc.agent.labels.region=eu}). */
   public Map<String, String> getLabels() {
     return labels;
   }
@@ -47,7 +59,6 @@ public class AgentRpcAgentProperties {
     this.labels = labels;
   }
 
-  /** A bearer token sent with the Hello, for a controller with {@code identity=bearer-tokens}. */
   public String getBearerToken() {
     return bearerToken;
   }
@@ -56,12 +67,10 @@ public class AgentRpcAgentProperties {
     this.bearerToken = bearerToken;
   }
 
-  /** The redial backoff. */
   public Backoff getBackoff() {
     return backoff;
   }
 
-  /** The handlers run at once; unset, the runtime's default (128). */
   public Integer getMaxConcurrentHandlers() {
     return maxConcurrentHandlers;
   }
@@ -70,7 +79,6 @@ public class AgentRpcAgentProperties {
     this.maxConcurrentHandlers = maxConcurrentHandlers;
   }
 
-  /** How long the channel may take to terminate when the context closes, 10 s by default. */
   public Duration getShutdownTimeout() {
     return shutdownTimeout;
   }
@@ -79,17 +87,18 @@ public class AgentRpcAgentProperties {
     this.shutdownTimeout = shutdownTimeout;
   }
 
-  /** TLS. */
   public Ssl getSsl() {
     return ssl;
   }
 
   /** The redial backoff: exponential from {@code initial} to {@code max}. */
   public static class Backoff {
+    /** The first redial's delay, 1 s by default. */
     private Duration initial = Duration.ofSeconds(1);
+
+    /** The longest delay between redials, 30 s by default. */
     private Duration max = Duration.ofSeconds(30);
 
-    /** The first redial's delay, 1 s by default. */
     public Duration getInitial() {
       return initial;
     }
@@ -98,7 +107,6 @@ public class AgentRpcAgentProperties {
       this.initial = initial;
     }
 
-    /** The longest delay between redials, 30 s by default. */
     public Duration getMax() {
       return max;
     }
@@ -110,12 +118,12 @@ public class AgentRpcAgentProperties {
 
   /** The agent's TLS, from a Spring SSL bundle ({@code spring.ssl.bundle.*}). */
   public static class Ssl {
-    private String bundle;
-
     /**
      * The SSL bundle whose trust store checks the controller's certificate, and whose key store,
      * if any, holds the agent's client certificate; unset, plaintext.
      */
+    private String bundle;
+
     public String getBundle() {
       return bundle;
     }

@@ -33,20 +33,42 @@ public class AgentRpcServerProperties {
     REQUIRE
   }
 
-  private Boolean enabled;
-  private Integer port;
-  private String address = "127.0.0.1";
-  private Duration defaultTimeout;
-  private Integer maxInFlightPerClient;
-  private Duration shutdownTimeout = Duration.ofSeconds(10);
-  private Identity identity = Identity.ANY_NAME;
-  private Map<String, List<String>> tokens = new LinkedHashMap<>();
-  private final Ssl ssl = new Ssl();
-
   /**
    * Whether the controller side is on: {@code true} turns it on without a port (then the port is
    * ephemeral), {@code false} turns it off even with one; unset, a set port decides.
    */
+  private Boolean enabled;
+
+  /**
+   * The port agents dial; 0 (the default when the side is on through {@code enabled}) picks a free
+   * one, published as {@code local.agentrpc.server.port} and by {@link AgentRpcServer#port()}.
+   */
+  private Integer port;
+
+  /** The address the server binds, {@code 127.0.0.1} by default; {@code 0.0.0.0} for every one. */
+  private String address = "127.0.0.1";
+
+  /** The timeout of calls that name none and whose method has no {@code @Timeout}. */
+  private Duration defaultTimeout;
+
+  /** The calls in flight to one agent; unset, the runtime's default (1024). */
+  private Integer maxInFlightPerClient;
+
+  /** How long the server may take to terminate when the context closes, 10 s by default. */
+  private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+  /** The join policy: {@code any-name} (default), {@code certificate-names}, {@code bearer-tokens}. */
+  private Identity identity = Identity.ANY_NAME;
+
+  /**
+   * With {@code identity=bearer-tokens}: each token, and the agent names it may join under
+   * ({@code agentrpc.server.tokens.<token>=agent-1,agent-2}).
+   */
+  private Map<String, List<String>> tokens = new LinkedHashMap<>();
+
+  /** TLS. */
+  private final Ssl ssl = new Ssl();
+
   public Boolean getEnabled() {
     return enabled;
   }
@@ -55,10 +77,6 @@ public class AgentRpcServerProperties {
     this.enabled = enabled;
   }
 
-  /**
-   * The port agents dial; 0 (the default when the side is on through {@code enabled}) picks a free
-   * one, published as {@code local.agentrpc.server.port} and by {@link AgentRpcServer#port()}.
-   */
   public Integer getPort() {
     return port;
   }
@@ -67,7 +85,6 @@ public class AgentRpcServerProperties {
     this.port = port;
   }
 
-  /** The address the server binds, {@code 127.0.0.1} by default; {@code 0.0.0.0} for every one. */
   public String getAddress() {
     return address;
   }
@@ -76,7 +93,6 @@ public class AgentRpcServerProperties {
     this.address = address;
   }
 
-  /** The timeout of calls that name none and whose method has no {@code @Timeout}. */
   public Duration getDefaultTimeout() {
     return defaultTimeout;
   }
@@ -85,7 +101,6 @@ public class AgentRpcServerProperties {
     this.defaultTimeout = defaultTimeout;
   }
 
-  /** The calls in flight to one agent; unset, the runtime's default (1024). */
   public Integer getMaxInFlightPerClient() {
     return maxInFlightPerClient;
   }
@@ -94,7 +109,6 @@ public class AgentRpcServerProperties {
     this.maxInFlightPerClient = maxInFlightPerClient;
   }
 
-  /** How long the server may take to terminate when the context closes, 10 s by default. */
   public Duration getShutdownTimeout() {
     return shutdownTimeout;
   }
@@ -103,7 +117,6 @@ public class AgentRpcServerProperties {
     this.shutdownTimeout = shutdownTimeout;
   }
 
-  /** The join policy: {@code any-name} (default), {@code certificate-names}, {@code bearer-tokens}. */
   public Identity getIdentity() {
     return identity;
   }
@@ -112,10 +125,6 @@ public class AgentRpcServerProperties {
     this.identity = identity;
   }
 
-  /**
-   * With {@code identity=bearer-tokens}: each token, and the agent names it may join under
-   * ({@code agentrpc.server.tokens.<token>=agent-1,agent-2}).
-   */
   public Map<String, List<String>> getTokens() {
     return tokens;
   }
@@ -124,17 +133,21 @@ public class AgentRpcServerProperties {
     this.tokens = tokens;
   }
 
-  /** TLS. */
   public Ssl getSsl() {
     return ssl;
   }
 
   /** The server's TLS, from a Spring SSL bundle ({@code spring.ssl.bundle.*}). */
   public static class Ssl {
+    /** The SSL bundle whose key store holds the server's certificate; unset, plaintext. */
     private String bundle;
+
+    /**
+     * Whether agents must present a certificate the bundle's trust store trusts: {@code none}
+     * (default), {@code optional}, {@code require} (needed by {@code identity=certificate-names}).
+     */
     private ClientAuth clientAuth = ClientAuth.NONE;
 
-    /** The SSL bundle whose key store holds the server's certificate; unset, plaintext. */
     public String getBundle() {
       return bundle;
     }
@@ -143,10 +156,6 @@ public class AgentRpcServerProperties {
       this.bundle = bundle;
     }
 
-    /**
-     * Whether agents must present a certificate the bundle's trust store trusts: {@code none}
-     * (default), {@code optional}, {@code require} (needed by {@code identity=certificate-names}).
-     */
     public ClientAuth getClientAuth() {
       return clientAuth;
     }
