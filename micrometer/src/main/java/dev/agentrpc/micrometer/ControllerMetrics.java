@@ -3,6 +3,7 @@ package dev.agentrpc.micrometer;
 import dev.agentrpc.server.CallObserver;
 import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -54,6 +55,12 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
   /** Counter: agent connections that left. */
   public static final String LEAVES = "agentrpc.controller.agents.leaves";
 
+  /** Counter: agent connections replaced by a newer one with the same name (also a leave and a join). */
+  public static final String REPLACEMENTS = "agentrpc.controller.agents.replacements";
+
+  /** Counter: Hellos refused, by status code (bad names, identities denied, limits). */
+  public static final String REFUSALS = "agentrpc.controller.agents.refusals";
+
   private final MeterRegistry registry;
   private final Tags tags;
   private final boolean tagAgents;
@@ -95,7 +102,7 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
 
   /**
    * Registers the gauges of {@code clients} (agents connected, calls in flight, queued bytes)
-   * and counts its joins and leaves, until {@link #close()}. At most one Clients per
+   * and counts its joins, leaves, replacements and refused Hellos, until {@link #close()}. At most one Clients per
    * ControllerMetrics: give a second one its own, with {@link Builder#tags} telling them apart.
    *
    * @throws IllegalStateException if this already bound a Clients
@@ -124,8 +131,11 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
             .register(registry));
     Counter joins = eventCounter(JOINS, "Agent connections that joined");
     Counter leaves = eventCounter(LEAVES, "Agent connections that left");
+    Counter replacements =
+        eventCounter(REPLACEMENTS, "Agent connections replaced by a newer one with the same name");
     bound.add(joins);
     bound.add(leaves);
+    bound.add(replacements);
     subscription =
         clients.subscribe(
             new ClientListener() {
@@ -137,6 +147,27 @@ public final class ControllerMetrics implements CallObserver, AutoCloseable {
               @Override
               public void onLeave(String client) {
                 leaves.increment();
+              }
+
+              @Override
+              public void onReplaced(String client) {
+                replacements.increment();
+              }
+
+              @Override
+              public void onRefused(String client, Status status) {
+                Counter refusals =
+                    Counter.builder(REFUSALS)
+                        .description("Hellos refused, by status code")
+                        .tags(tags)
+                        .tag("statusCode", status.getCode().name())
+                        .register(registry);
+                synchronized (ControllerMetrics.this) {
+                  if (!bound.contains(refusals)) {
+                    bound.add(refusals);
+                  }
+                }
+                refusals.increment();
               }
             });
     return this;

@@ -57,6 +57,16 @@ class ControllerMetricsTest {
           public void onLeave(String client) {
             events.add("leave " + client);
           }
+
+          @Override
+          public void onReplaced(String client) {
+            events.add("replaced " + client);
+          }
+
+          @Override
+          public void onRefused(String client, Status status) {
+            events.add("refused " + client + " " + status.getCode());
+          }
         });
     fleet = TestFleet.start(clients);
     fleet.agent("agent-1", fleet.handlers());
@@ -133,6 +143,33 @@ class ControllerMetricsTest {
     assertThat(registry.get(ControllerMetrics.JOINS).counter().count()).isEqualTo(2);
     assertThat(registry.get(ControllerMetrics.LEAVES).counter().count()).isEqualTo(1);
     assertThat(gauge(ControllerMetrics.AGENTS_CONNECTED).value()).isEqualTo(1);
+  }
+
+  @Test
+  void replacementsAndRefusedHellosAreCounted() throws Exception {
+    assertThat(events.poll(TestFleet.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("join agent-1");
+
+    fleet.hello("agent-1"); // a bare stream replaces agent-1's connection (which then takes it back)
+    assertThat(nextEventLike("replaced ")).isEqualTo("replaced agent-1");
+    assertThat(registry.get(ControllerMetrics.REPLACEMENTS).counter().count()).isGreaterThanOrEqualTo(1);
+
+    assertThat(fleet.hello("no spaces").get(TestFleet.WAIT.toSeconds(), TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(nextEventLike("refused ")).isEqualTo("refused no spaces INVALID_ARGUMENT");
+    assertThat(registry.get(ControllerMetrics.REFUSALS).tag("statusCode", "INVALID_ARGUMENT").counter().count())
+        .isEqualTo(1);
+  }
+
+  /** The next event starting with {@code prefix}, skipping others, waiting a bounded time. */
+  private String nextEventLike(String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + TestFleet.WAIT.toNanos();
+    while (true) {
+      String event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertThat(event).as("an event starting '" + prefix + "' in time").isNotNull();
+      if (event.startsWith(prefix)) {
+        return event;
+      }
+    }
   }
 
   @Test

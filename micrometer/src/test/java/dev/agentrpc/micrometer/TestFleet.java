@@ -4,12 +4,16 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
 import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.proto.v1.ClientToServer;
+import dev.agentrpc.proto.v1.CoordinatorGrpc;
+import dev.agentrpc.proto.v1.ServerToClient;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.stream.StreamClient;
 import dev.agentrpc.transport.stream.StreamServer;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -19,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +89,35 @@ final class TestFleet implements AutoCloseable {
     agents.add(agent);
     clients.awaitConnected(List.of(name), WAIT);
     return agent;
+  }
+
+  /**
+   * Opens a bare Connect stream that says Hello as {@code name}; the future completes with the
+   * status the server ends it with.
+   */
+  CompletableFuture<Status> hello(String name) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channels.add(channel);
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    StreamObserver<ClientToServer> out =
+        CoordinatorGrpc.newStub(channel)
+            .connect(
+                new StreamObserver<ServerToClient>() {
+                  @Override
+                  public void onNext(ServerToClient command) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    ended.complete(Status.fromThrowable(t));
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    ended.complete(Status.OK);
+                  }
+                });
+    out.onNext(ClientToServer.newBuilder().setHello(ClientToServer.Hello.newBuilder().setName(name)).build());
+    return ended;
   }
 
   /** Waits until {@code calls} more Int64Value handlers are holding. */

@@ -6,6 +6,7 @@ import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.ClientSession;
 import dev.agentrpc.server.spi.ClientSink;
+import io.grpc.Status;
 import io.grpc.StatusException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,12 @@ public abstract class ClientsAccess {
   public static boolean evict(Clients clients, String client, long connection, String why) {
     return instance.doEvict(clients, client, connection, why);
   }
+
+  public static void refused(Clients clients, String client, Status status) {
+    instance.doRefused(clients, client, status);
+  }
+
+  protected abstract void doRefused(Clients clients, String client, Status status);
 
   protected abstract CompletableFuture<ByteString> doCallHere(
       Clients clients, String client, Any payload, Duration timeout);

@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -92,6 +93,11 @@ public final class Clients implements AutoCloseable {
           @Override
           protected boolean doEvict(Clients clients, String client, long connection, String why) {
             return clients.evict(client, connection, why);
+          }
+
+          @Override
+          protected void doRefused(Clients clients, String client, Status status) {
+            clients.refused(client, status);
           }
         });
   }
@@ -587,6 +593,16 @@ public final class Clients implements AutoCloseable {
 
   private ClientSession join(ClientToServer.Hello hello, String identity, ClientSink sink)
       throws StatusException {
+    try {
+      return admit(hello, identity, sink);
+    } catch (StatusException e) {
+      refused(hello.getName(), e.getStatus());
+      throw e;
+    }
+  }
+
+  private ClientSession admit(ClientToServer.Hello hello, String identity, ClientSink sink)
+      throws StatusException {
     String problem = ClientNames.problem(hello.getName());
     if (problem != null) {
       throw Status.INVALID_ARGUMENT.withDescription(problem).asException();
@@ -626,6 +642,9 @@ public final class Clients implements AutoCloseable {
             queueEvent(key, false);
           }
           queueEvent(key, true);
+          if (old != null) {
+            queueEvent(key, Event.REPLACED, null);
+          }
           return joined;
         });
     flushEvents();
@@ -692,13 +711,23 @@ public final class Clients implements AutoCloseable {
   }
 
   private void queueEvent(String client, boolean joined) {
-    if (!events.executeLater(() -> notifyListeners(client, joined))) {
+    queueEvent(client, joined ? Event.JOIN : Event.LEAVE, null);
+  }
+
+  private void queueEvent(String client, Event event, Status status) {
+    if (!events.executeLater(() -> notifyListeners(client, event, status))) {
       logger.error(
           "dropped the {} event of client '{}': {} events already wait for slow ClientListeners",
-          joined ? "join" : "leave",
+          event,
           client,
           MAX_QUEUED_EVENTS);
     }
+  }
+
+  /** Tells listeners that a client saying Hello as {@code client} was refused with {@code status}. */
+  void refused(String client, Status status) {
+    queueEvent(client, Event.REFUSED, status);
+    flushEvents();
   }
 
   private void flushEvents() {
@@ -709,17 +738,38 @@ public final class Clients implements AutoCloseable {
     }
   }
 
-  private void notifyListeners(String client, boolean joined) {
+  private void notifyListeners(String client, Event event, Status status) {
     for (ClientListener listener : listeners) {
       try {
-        if (joined) {
-          listener.onJoin(client);
-        } else {
-          listener.onLeave(client);
+        switch (event) {
+          case JOIN:
+            listener.onJoin(client);
+            break;
+          case LEAVE:
+            listener.onLeave(client);
+            break;
+          case REPLACED:
+            listener.onReplaced(client);
+            break;
+          default:
+            listener.onRefused(client, status);
         }
       } catch (RuntimeException e) {
-        logger.warn("ClientListener {} threw on {} of '{}'", listener, joined ? "join" : "leave", client, e);
+        logger.warn("ClientListener {} threw on the {} of '{}'", listener, event, client, e);
       }
+    }
+  }
+
+  /** What a {@link ClientListener} is told. */
+  private enum Event {
+    JOIN,
+    LEAVE,
+    REPLACED,
+    REFUSED;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

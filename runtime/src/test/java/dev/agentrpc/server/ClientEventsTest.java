@@ -2,16 +2,20 @@ package dev.agentrpc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentrpc.server.identity.JoinDecision;
 import dev.agentrpc.testing.Fleet;
 import dev.agentrpc.testing.RawStream;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -21,6 +25,65 @@ import org.junit.jupiter.api.Timeout;
 /** Join and leave events, as listeners and waiters see them. */
 @Timeout(60)
 class ClientEventsTest {
+  @Test
+  void replacementsAndRefusalsReachListenersToo() throws Exception {
+    try (Fleet fleet =
+        Fleet.start(
+            Clients.create(),
+            server ->
+                server.joinPolicy(
+                    request ->
+                        request.name().startsWith("denied")
+                            ? JoinDecision.deny(
+                                Status.PERMISSION_DENIED.withDescription("not on the list"))
+                            : JoinDecision.admit(request.name())))) {
+      BlockingQueue<String> events = new LinkedBlockingQueue<>();
+      fleet.clients()
+          .subscribe(
+              new ClientListener() {
+                @Override
+                public void onJoin(String client) {
+                  events.add("join " + client);
+                }
+
+                @Override
+                public void onLeave(String client) {
+                  events.add("leave " + client);
+                }
+
+                @Override
+                public void onReplaced(String client) {
+                  events.add("replaced " + client);
+                }
+
+                @Override
+                public void onRefused(String client, Status status) {
+                  events.add("refused " + client + " " + status.getCode());
+                }
+              });
+      ManagedChannel channel = fleet.readyChannel();
+      new RawStream(channel).hello("agent");
+      assertThat(next(events)).isEqualTo("join agent");
+      new RawStream(channel).hello("agent");
+      assertThat(List.of(next(events), next(events), next(events)))
+          .containsExactly("leave agent", "join agent", "replaced agent");
+
+      RawStream denied = new RawStream(channel).hello("denied-1");
+      assertThat(denied.awaitClose().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(next(events)).isEqualTo("refused denied-1 PERMISSION_DENIED");
+
+      RawStream badName = new RawStream(channel).hello("no spaces");
+      badName.awaitClose();
+      assertThat(next(events)).isEqualTo("refused no spaces INVALID_ARGUMENT");
+    }
+  }
+
+  private static String next(BlockingQueue<String> events) throws InterruptedException {
+    String event = events.poll(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(event).as("a listener event in time").isNotNull();
+    return event;
+  }
+
   @Test
   void joinsAndLeavesOfOneNameReachListenersInTheOrderTheyHappened() throws Exception {
     int threads = 4;

@@ -3,6 +3,7 @@ package dev.agentrpc.server.spi;
 import dev.agentrpc.internal.ClientsAccess;
 import dev.agentrpc.proto.v1.ClientToServer;
 import dev.agentrpc.server.Clients;
+import io.grpc.Status;
 import io.grpc.StatusException;
 
 /** Where a transport admits the clients that dial in. */
@@ -22,6 +23,16 @@ public final class Sessions {
       Clients clients, ClientToServer.Hello hello, String identity, ClientSink sink)
       throws StatusException {
     return ClientsAccess.join(clients, hello, identity, sink);
+  }
+
+  /**
+   * Reports a client the transport refused before {@link #join} (a bad name, its join policy's
+   * denial, a transport limit), so that {@link dev.agentrpc.server.ClientListener#onRefused}
+   * hears of it; {@code client} is the name as the client said it. Refusals by {@link #join}
+   * itself are reported already.
+   */
+  public static void refused(Clients clients, String client, Status status) {
+    ClientsAccess.refused(clients, client, status);
   }
 
   /** Runs {@code task} once {@code clients} is closed (at once if it already is), on the closing thread. */

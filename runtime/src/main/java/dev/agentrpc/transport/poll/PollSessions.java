@@ -130,7 +130,7 @@ public final class PollSessions {
     String name = request.getHello().getName();
     String problem = ClientNames.problem(name);
     if (problem != null) {
-      exchange.fail(Status.INVALID_ARGUMENT.withDescription(problem));
+      refuse(name, Status.INVALID_ARGUMENT.withDescription(problem), exchange);
       return NONE;
     }
     JoinDecision decision = decide(peer.apply(name));
@@ -138,13 +138,15 @@ public final class PollSessions {
       rateLimited.warn(
           "denied",
           "denied client '" + name + "': " + decision.denial().getCode() + " " + decision.denial().getDescription());
-      exchange.fail(decision.denial());
+      refuse(name, decision.denial(), exchange);
       return NONE;
     }
     if (sessions.size() >= maxSessions) {
-      exchange.fail(
+      refuse(
+          name,
           Status.RESOURCE_EXHAUSTED.withDescription(
-              maxSessions + " poll sessions are already open; retry later (PollSessions.Builder.maxSessions)"));
+              maxSessions + " poll sessions are already open; retry later (PollSessions.Builder.maxSessions)"),
+          exchange);
       return NONE;
     }
     String token = tokens.next();
@@ -175,6 +177,11 @@ public final class PollSessions {
               + " identity that joined it");
     }
     return null;
+  }
+
+  private void refuse(String name, Status status, PollExchange exchange) {
+    Sessions.refused(clients, name, status);
+    exchange.fail(status);
   }
 
   private JoinDecision decide(JoinRequest request) {

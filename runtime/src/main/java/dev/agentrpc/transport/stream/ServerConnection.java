@@ -169,6 +169,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
     helloDone();
     String problem = ClientNames.problem(hello.getName());
     if (problem != null) {
+      Sessions.refused(clients, hello.getName(), Status.INVALID_ARGUMENT.withDescription(problem));
       violation(problem);
       return;
     }
@@ -190,6 +191,7 @@ final class ServerConnection implements StreamObserver<ClientToServer>, ClientSi
               + decision.denial().getCode()
               + " "
               + decision.denial().getDescription());
+      Sessions.refused(clients, hello.getName(), decision.denial());
       end(decision.denial(), true);
       return;
     }
