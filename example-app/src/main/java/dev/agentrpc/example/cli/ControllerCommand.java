@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
           + "--http-port for agents polling over HTTP/1.1; commands: list, call <agent> <method> [json], "
           + "all <method> [json], help, quit.",
       "Plaintext unless --tls-cert and --tls-key are given; with --tls-ca too, agents must "
-          + "present certificates from that CA (mTLS) and join as the names they grant."
+          + "present certificates from that CA (mTLS) and join as the names they grant.",
+      "With --redis, one replica of a cluster: agents may join any replica, and every replica "
+          + "lists and calls them all."
     })
 final class ControllerCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -67,6 +69,20 @@ final class ControllerCommand implements Callable<Integer> {
           "the port of the fleet page for operators, on 127.0.0.1 only (it calls agents for whoever"
               + " reaches it); 0 (the default) picks a free one, -1 serves none")
   int fleetPort;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description =
+          "run as one replica of a cluster whose directory is this Redis, e.g. redis://127.0.0.1:6379:"
+              + " the console and the fleet page then reach every replica's agents (plaintext only)")
+  String redis;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      description = "with --redis: where the other replicas reach this one (default: --host and the bound port)")
+  String advertise;
 
   @Option(names = "--no-console", description = "serve without reading standard input, until stopped")
   boolean noConsole;
@@ -110,6 +126,10 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("error: --fleet-port must be between -1 and 65535, was " + fleetPort);
       return 2;
     }
+    if (advertise != null && redis == null) {
+      err.println("error: --advertise is for a cluster replica: add --redis URI");
+      return 2;
+    }
     ControllerSecurity security;
     try {
       security = security(err);
@@ -120,7 +140,8 @@ final class ControllerCommand implements Callable<Integer> {
     FleetController controller;
     try {
       int http = httpPort != null ? httpPort : tls.given() ? -1 : 0;
-      controller = FleetController.start(host, port, http, fleetPort, timeout, security);
+      FleetController.Cluster cluster = redis == null ? null : new FleetController.Cluster(redis, advertise);
+      controller = FleetController.start(host, port, http, fleetPort, timeout, security, cluster);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -143,6 +164,9 @@ final class ControllerCommand implements Callable<Integer> {
                 + ":"
                 + controller.httpPort()
                 + ")");
+      }
+      if (controller.cluster() != null) {
+        out.println(controller.cluster() + "; the console reaches every replica's agents");
       }
       if (controller.fleetUrl() != null) {
         out.println("fleet page: " + controller.fleetUrl());

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -213,7 +212,7 @@ public final class Console {
     if (request == null) {
       return;
     }
-    if (!clients.isConnected(agent)) {
+    if (!clients.isConnected(agent) && !clients.list().stream().anyMatch(info -> info.name().equals(agent))) {
       error("unknown agent '" + agent + "'; " + connected());
       return;
     }
@@ -254,7 +253,7 @@ public final class Console {
     }
     List<String> targets = rollout.targets(clients);
     if (targets.isEmpty()) {
-      out.println(clients.names().isEmpty() ? "no agents connected" : "no connected agent matches --select " + rollout.selector());
+      out.println(clients.list().isEmpty() ? "no agents connected" : "no connected agent matches --select " + rollout.selector());
       return;
     }
     long start = System.nanoTime();
@@ -390,8 +389,9 @@ public final class Console {
     return builder.build();
   }
 
+  /** The agents connected now, to this controller or (for a cluster replica) to any other. */
   private String connected() {
-    Set<String> names = clients.names();
+    List<String> names = clients.list().stream().map(ClientInfo::name).toList();
     return names.isEmpty() ? "no agents are connected" : "connected: " + String.join(", ", names);
   }
 

@@ -1,5 +1,7 @@
 package dev.agentrpc.example.controller;
 
+import dev.agentrpc.cluster.ClusterReplica;
+import dev.agentrpc.cluster.redis.RedisDirectory;
 import dev.agentrpc.example.AgentFunctionsProxy;
 import dev.agentrpc.example.fleet.FleetPage;
 import dev.agentrpc.example.security.ControllerSecurity;
@@ -43,6 +45,8 @@ public final class FleetController implements AutoCloseable {
   private static final String FLEET_CONNECTOR = "fleet";
 
   private final Clients clients;
+  private final ClusterReplica replica; // null unless one replica of a cluster
+  private final String clusterDescription;
   private final Server server;
   private final org.eclipse.jetty.server.Server http; // null when not served
   private final AgentFunctionsProxy agents;
@@ -50,11 +54,15 @@ public final class FleetController implements AutoCloseable {
 
   private FleetController(
       Clients clients,
+      ClusterReplica replica,
+      String clusterDescription,
       Server server,
       org.eclipse.jetty.server.Server http,
       AgentFunctionsProxy agents,
       ControllerSecurity security) {
     this.clients = clients;
+    this.replica = replica;
+    this.clusterDescription = clusterDescription;
     this.server = server;
     this.http = http;
     this.agents = agents;
@@ -109,21 +117,81 @@ public final class FleetController implements AutoCloseable {
   public static FleetController start(
       String host, int port, int httpPort, int fleetPort, Duration callTimeout, ControllerSecurity security)
       throws IOException {
+    return start(host, port, httpPort, fleetPort, callTimeout, security, null);
+  }
+
+  /** How a controller joins a cluster of replicas: its directory and where the others reach it. */
+  public record Cluster(String redisUri, String advertisedAddress) {
+    /**
+     * @param redisUri the cluster directory, e.g. {@code redis://redis.internal:6379}
+     * @param advertisedAddress {@code host:port} where the other replicas reach this one, or null
+     *     for the address the controller listens on
+     */
+    public Cluster {
+      java.util.Objects.requireNonNull(redisUri, "redisUri");
+    }
+  }
+
+  /**
+   * Starts a controller as {@link #start(String, int, int, int, Duration, ControllerSecurity)}
+   * does and, unless {@code cluster} is null, as one replica of a cluster: its gRPC server
+   * serves the other replicas' forwarded calls too, and the console, the fleet page and {@link
+   * #agents()} reach every agent of the cluster. Replicas call each other in plaintext, so a
+   * cluster only with a plaintext controller.
+   *
+   * @throws IOException if a port cannot be bound
+   * @throws IllegalArgumentException for HTTP or a cluster with TLS, or a cluster listening on a
+   *     wildcard address without an advertised one
+   */
+  public static FleetController start(
+      String host,
+      int port,
+      int httpPort,
+      int fleetPort,
+      Duration callTimeout,
+      ControllerSecurity security,
+      Cluster cluster)
+      throws IOException {
+    boolean plaintext = security.credentials() instanceof InsecureServerCredentials;
+    if (cluster != null && !plaintext) {
+      security.close();
+      throw new IllegalArgumentException(
+          "this example's replicas call each other in plaintext, so a cluster (--redis) only without TLS");
+    }
+    if (cluster != null && cluster.advertisedAddress() == null && new InetSocketAddress(host, 0).getAddress().isAnyLocalAddress()) {
+      security.close();
+      throw new IllegalArgumentException(
+          "listening on " + host + ", a replica needs the address the other replicas reach it at: add --advertise HOST:PORT");
+    }
     if (httpPort >= 0 && !(security.credentials() instanceof InsecureServerCredentials)) {
       security.close();
       throw new IllegalArgumentException(
           "this example serves HTTP/1.1 without TLS, so not beside a TLS controller: put an HTTPS"
               + " reverse proxy in front, or leave HTTP out");
     }
-    Clients clients = Clients.create();
+    ClusterReplica replica = null;
+    String clusterDescription = null;
+    try {
+      if (cluster != null) {
+        RedisDirectory directory = RedisDirectory.create(cluster.redisUri());
+        replica = ClusterReplica.newBuilder(directory).build();
+        clusterDescription = "cluster replica " + replica.id() + ", " + directory.describe();
+      }
+    } catch (RuntimeException e) {
+      security.close();
+      throw new IllegalArgumentException("cannot use " + cluster.redisUri() + " as the cluster directory: " + e.getMessage(), e);
+    }
+    Clients clients = replica != null ? replica.clients() : Clients.create();
     // One set of poll sessions, served by both the gRPC Poll rpc and the HTTP servlet.
     PollSessions sessions = PollSessions.newBuilder(clients).joinPolicy(security.joinPolicy()).build();
-    Server server =
-        // Keepalive finds dead agents within 15 s; the Connect stream runs without a thread hop.
-        StreamServer.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
-            .addService(
-                StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).pollSessions(sessions).build())
-            .build();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials());
+    // Keepalive finds dead agents within 15 s; the Connect stream (and the peers' forwarded calls) run without a thread hop.
+    builder = replica != null ? ClusterReplica.configure(builder) : StreamServer.configure(builder);
+    builder.addService(StreamServer.newBuilder(clients).joinPolicy(security.joinPolicy()).pollSessions(sessions).build());
+    if (replica != null) {
+      builder.addService(replica.peerService());
+    }
+    Server server = builder.build();
     AgentFunctionsProxy agents = AgentFunctionsProxy.of(clients);
     if (callTimeout != null) {
       agents = agents.withTimeout(callTimeout);
@@ -131,17 +199,29 @@ public final class FleetController implements AutoCloseable {
     org.eclipse.jetty.server.Server http = null;
     try {
       server.start();
+      if (replica != null) {
+        String advertised = cluster.advertisedAddress();
+        replica.start(advertised != null ? advertised : hostPort(host, ((InetSocketAddress) server.getListenSockets().get(0)).getPort()));
+      }
       if (httpPort >= 0 || fleetPort >= 0) {
         FleetPage page = fleetPort >= 0 ? new FleetPage(clients, Operations.of(agents)) : null;
         http = httpServer(host, httpPort, sessions, fleetPort, page);
       }
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
-      clients.close();
+      if (replica != null) {
+        replica.close();
+      } else {
+        clients.close();
+      }
       security.close();
       throw e;
     }
-    return new FleetController(clients, server, http, agents, security);
+    return new FleetController(clients, replica, clusterDescription, server, http, agents, security);
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**
@@ -231,7 +311,12 @@ public final class FleetController implements AutoCloseable {
     return -1;
   }
 
-  /** The connected agents. */
+  /** This controller's replica id and cluster directory, in a few words; null unless it is one replica of a cluster. */
+  public String cluster() {
+    return clusterDescription;
+  }
+
+  /** The connected agents: for one replica of a cluster, every replica's. */
   public Clients clients() {
     return clients;
   }
@@ -263,7 +348,11 @@ public final class FleetController implements AutoCloseable {
   /** Fails pending calls, disconnects every agent and stops the server. */
   @Override
   public void close() {
-    clients.close();
+    if (replica != null) {
+      replica.close(); // its clients too, and its entries in the directory
+    } else {
+      clients.close();
+    }
     server.shutdown();
     try {
       if (http != null) {

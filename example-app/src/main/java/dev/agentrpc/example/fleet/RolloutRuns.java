@@ -89,7 +89,7 @@ final class RolloutRuns {
       List<String> targets = rollout.targets(clients);
       if (targets.isEmpty()) {
         throw new IllegalArgumentException(
-            clients.names().isEmpty() ? "no agents connected" : "no connected agent matches '" + rollout.selector() + "'");
+            clients.list().isEmpty() ? "no agents connected" : "no connected agent matches '" + rollout.selector() + "'");
       }
       RolloutRun run =
           new RolloutRun(++lastId, operation.name(), rollout, operation.fanOut(request, rollout.options(targets)), maxPolls, pollTimeout);

@@ -1,0 +1,89 @@
+package dev.agentrpc.example.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrpc.cluster.testing.RedisProcess;
+import dev.agentrpc.example.TestFleet;
+import dev.agentrpc.example.agent.AgentRunner;
+import dev.agentrpc.example.agent.SandboxRoot;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real {@code controller --redis} commands as replicas of one cluster, a real
+ * redis-server its directory (skipped without one, failed under {@code CI=true} or {@code
+ * AGENTRPC_REQUIRE_REDIS=1}).
+ */
+@Timeout(60)
+class ClusterControllerTest {
+  @TempDir Path dir;
+
+  @Test
+  void eitherReplicasConsoleCallsTheAgentsOfBoth() throws Exception {
+    try (RedisProcess redis = RedisProcess.start();
+        RunningController first = replica(redis);
+        RunningController second = replica(redis);
+        AgentRunner agentA = agent("agent-a", first);
+        AgentRunner agentB = agent("agent-b", second)) {
+      first.awaitOutput(text -> text.contains("* agent 'agent-a' joined"));
+      second.awaitOutput(text -> text.contains("* agent 'agent-b' joined"));
+      awaitListed(first, "2 agents connected:\n  agent-a\n  agent-b\n");
+
+      first.type("all hostInfo {}");
+      first.awaitOutput(text -> text.contains("2 of 2 agents answered"));
+      first.type("call agent-b echo {\"text\": \"across replicas\"}");
+      first.awaitOutput(text -> text.contains("OK from agent-b in "));
+
+      assertThat(first.quit()).isZero();
+      assertThat(second.quit()).isZero();
+      assertThat(first.banner())
+          .containsPattern("cluster replica \\w+, the cluster directory \\(Redis at 127\\.0\\.0\\.1:" + redis.port() + "\\)");
+      assertThat(first.output())
+          .containsPattern("agent-a\\s+OK\\s+[0-9.]+ m?s\\s+\\{\"agent\":\"agent-a\",\"hostname\":")
+          .containsPattern("agent-b\\s+OK\\s+[0-9.]+ m?s\\s+\\{\"agent\":\"agent-b\",\"hostname\":")
+          .contains("\"text\": \"across replicas\"")
+          .doesNotContain("\tat ");
+      assertThat(first.errors()).isEmpty();
+    }
+  }
+
+  private static RunningController replica(RedisProcess redis) throws Exception {
+    return new RunningController("--port", "0", "--http-port", "-1", "--fleet-port", "-1", "--redis", redis.uri());
+  }
+
+  private AgentRunner agent(String name, RunningController replica) throws Exception {
+    return AgentRunner.newBuilder(name, replica.target(), SandboxRoot.of(TestFleet.root(dir, name)))
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+        .start();
+  }
+
+  /**
+   * Types {@code list} until its answer is {@code listing}: the other replica's agent reaches
+   * this one's view through the directory's events. Each round waits for the answer; the whole
+   * is bounded by {@link TestFleet#WAIT}.
+   */
+  private static void awaitListed(RunningController replica, String listing) throws InterruptedException {
+    long deadline = System.nanoTime() + TestFleet.WAIT.toNanos();
+    int before = count(replica.output(), " connected");
+    for (int round = 1; ; round++) {
+      int answers = before + round;
+      replica.type("list");
+      String output = replica.awaitOutput(text -> count(text, " connected") >= answers);
+      if (output.contains(listing)) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("listed both agents within %s; so far:%n%s", TestFleet.WAIT, output).isLessThan(deadline);
+    }
+  }
+
+  private static int count(String text, String word) {
+    int n = 0;
+    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
