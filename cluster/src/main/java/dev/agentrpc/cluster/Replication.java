@@ -127,7 +127,8 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
   }
 
   @Override
-  public RemoteCall call(String client, Any payload, long timeoutNanos, RemoteCall.Listener listener) {
+  public RemoteCall call(
+      String client, Any payload, Map<String, String> metadata, long timeoutNanos, RemoteCall.Listener listener) {
     if (!isAvailable()) {
       listener.onFailure(
           Status.UNAVAILABLE.withDescription(
@@ -151,7 +152,7 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
           new Metadata());
       return status -> {};
     }
-    return peers.forward(replica, at, client, payload, timeoutNanos, listener);
+    return peers.forward(replica, at, client, payload, metadata, timeoutNanos, listener);
   }
 
   // ---- Directory.Listener: Redis threads, hop ----

@@ -11,17 +11,22 @@ import dev.agentrpc.cluster.testing.RedisExtension;
 import dev.agentrpc.cluster.testing.RedisProcess;
 import dev.agentrpc.cluster.testing.Replica;
 import dev.agentrpc.cluster.testing.Waits;
+import dev.agentrpc.client.HandlerRegistry;
+import dev.agentrpc.server.CallObserver;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.ClientInfo;
+import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +74,36 @@ class ClusterTest {
       if (r != null) {
         r.close();
       }
+    }
+  }
+
+  @Test
+  void metadataAnObserverPutsOnTheCallingReplicaReachesTheAgentOnAnother() throws Exception {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    CallObserver tracing =
+        (client, method, metadata) -> {
+          metadata.put("traceparent", traceparent);
+          return null;
+        };
+    List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+    HandlerRegistry registry =
+        new Agent("traced")
+            .registry()
+            .observe((method, metadata) -> {
+              received.add(Map.copyOf(metadata));
+              return null;
+            });
+    String prefix = "traced" + clusters.incrementAndGet();
+    try (Replica calling =
+            Replica.start(redis, prefix, "calling", Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10)).addObserver(tracing));
+        Replica holding = Replica.start(redis, prefix, "holding")) {
+      holding.agent("traced", registry);
+      calling.awaitListed(List.of("traced"));
+
+      assertThat(calling.clients().call("traced", StringValue.of("hi"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("traced:hi"));
+
+      assertThat(received).singleElement().isEqualTo(Map.of("traceparent", traceparent));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.agentrpc.server.spi.ClientSink;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,8 +38,8 @@ public abstract class ClientsAccess {
   }
 
   public static CompletableFuture<ByteString> callHere(
-      Clients clients, String client, Any payload, Duration timeout) {
-    return instance.doCallHere(clients, client, payload, timeout);
+      Clients clients, String client, Any payload, Map<String, String> metadata, Duration timeout) {
+    return instance.doCallHere(clients, client, payload, metadata, timeout);
   }
 
   public static boolean evict(Clients clients, String client, long connection, String why) {
@@ -52,7 +53,7 @@ public abstract class ClientsAccess {
   protected abstract void doRefused(Clients clients, String client, Status status);
 
   protected abstract CompletableFuture<ByteString> doCallHere(
-      Clients clients, String client, Any payload, Duration timeout);
+      Clients clients, String client, Any payload, Map<String, String> metadata, Duration timeout);
 
   protected abstract boolean doEvict(Clients clients, String client, long connection, String why);
 

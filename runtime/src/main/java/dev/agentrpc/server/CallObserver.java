@@ -8,7 +8,9 @@ import java.util.Map;
  * Clients.Builder#addObserver}. Every call to one client is observed once, from its start to
  * its end: calls through a proxy or {@link Clients#call}, and each client's call of a call-all
  * or fan-out. Calls that could not start (an unknown client, a request too large) are
- * observed too, ending at once.
+ * observed too, ending at once. On a replica of a cluster ({@link Clients.Builder#remote}), a
+ * call to a client another replica holds is observed here, where it starts, and again on the
+ * replica that sends it to the client; the metadata put here reaches the client.
  *
  * <p>Observers run inside the runtime, on whichever thread starts or ends a call (the caller's,
  * a transport event loop, the timer): they must be quick, never block and never throw.

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,8 +87,8 @@ public final class Clients implements AutoCloseable {
 
           @Override
           protected CompletableFuture<ByteString> doCallHere(
-              Clients clients, String client, Any payload, Duration timeout) {
-            return clients.callHere(client, payload, timeout);
+              Clients clients, String client, Any payload, Map<String, String> metadata, Duration timeout) {
+            return clients.callHere(client, payload, metadata, timeout);
           }
 
           @Override
@@ -221,9 +222,27 @@ public final class Clients implements AutoCloseable {
     return elsewhere;
   }
 
-  /** Forwards a call to a client another replica holds; null if none is known to. */
+  /**
+   * Forwards a call to a client another replica holds; null if none is known to. This
+   * replica's observers see it, and what they put in its metadata travels with it.
+   */
   RemoteCall callElsewhere(String client, Any payload, long timeoutNanos, RemoteCall.Listener listener) {
-    return remote == null ? null : remote.call(client, payload, timeoutNanos, listener);
+    if (remote == null) {
+      return null;
+    }
+    if (observers.isEmpty()) {
+      return remote.call(client, payload, Map.of(), timeoutNanos, listener);
+    }
+    Map<String, String> metadata = new HashMap<>();
+    List<CallObserver.Call> observed = observers.start(client, payload.getTypeUrl(), metadata);
+    RemoteCall.Listener heard = observed.isEmpty() ? listener : new ObservedRemoteCall(listener, observed);
+    RemoteCall started = remote.call(client, payload, Map.copyOf(metadata), timeoutNanos, heard);
+    if (started == null) {
+      for (CallObserver.Call call : observed) {
+        Observers.end(call, notFoundStatus(client));
+      }
+    }
+    return started;
   }
 
   /** The connection joined under {@code name} now, or null. */
@@ -329,6 +348,17 @@ public final class Clients implements AutoCloseable {
 
   private <R> CompletableFuture<R> call(
       String client, Any payload, Parser<R> responseParser, long timeoutNanos, Executor executor) {
+    return call(client, payload, Map.of(), responseParser, timeoutNanos, executor);
+  }
+
+  /** A call whose request carries {@code inbound} (another replica's observers' entries) too. */
+  private <R> CompletableFuture<R> call(
+      String client,
+      Any payload,
+      Map<String, String> inbound,
+      Parser<R> responseParser,
+      long timeoutNanos,
+      Executor executor) {
     ConnectedClient session = sessions.get(client);
     if (session == null) {
       if (remote != null) {
@@ -353,7 +383,7 @@ public final class Clients implements AutoCloseable {
       }
       return future;
     }
-    session.start(payload, responseParser, effectiveTimeout(context, timeoutNanos), watched(context), future);
+    session.start(payload, inbound, responseParser, effectiveTimeout(context, timeoutNanos), watched(context), future);
     return future;
   }
 
@@ -382,9 +412,12 @@ public final class Clients implements AutoCloseable {
     RemoteCallFuture<R> future = new RemoteCallFuture<>(executor, client, responseParser, timeoutNanos);
     if (refused != null) {
       future.failNow(refused);
+      if (!observers.isEmpty()) {
+        observers.refused(client, payload.getTypeUrl(), refused);
+      }
       return future;
     }
-    RemoteCall started = remote.call(client, payload, effectiveTimeout(context, timeoutNanos), future);
+    RemoteCall started = callElsewhere(client, payload, effectiveTimeout(context, timeoutNanos), future);
     if (started == null) {
       return notFound(client, executor);
     }
@@ -393,12 +426,13 @@ public final class Clients implements AutoCloseable {
   }
 
   /** A call another replica forwarded: to a client connected here only, its reply unparsed. */
-  private CompletableFuture<ByteString> callHere(String client, Any payload, Duration timeout) {
+  private CompletableFuture<ByteString> callHere(
+      String client, Any payload, Map<String, String> metadata, Duration timeout) {
     if (!sessions.containsKey(client)) {
       return notFound(client, Runnable::run);
     }
     Parser<ByteString> unparsed = null; // the forwarding replica parses the reply
-    return call(client, payload, unparsed, timeoutNanos(timeout), Runnable::run);
+    return call(client, payload, metadata, unparsed, timeoutNanos(timeout), Runnable::run);
   }
 
   /** Closes connection number {@code connection} of {@code client}: it moved to another replica. */

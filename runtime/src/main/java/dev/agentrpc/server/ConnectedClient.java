@@ -162,6 +162,20 @@ final class ConnectedClient implements ClientSession, Runnable {
    */
   <R> PendingCall<R> start(
       Any payload, Parser<R> parser, long timeoutNanos, Context callerContext, Completion<R> completion) {
+    return start(payload, Map.of(), parser, timeoutNanos, callerContext, completion);
+  }
+
+  /**
+   * Starts a call as {@link #start(Any, Parser, long, Context, Completion)} does, its request
+   * carrying {@code inbound} (what another replica's observers put) over what this one's put.
+   */
+  <R> PendingCall<R> start(
+      Any payload,
+      Map<String, String> inbound,
+      Parser<R> parser,
+      long timeoutNanos,
+      Context callerContext,
+      Completion<R> completion) {
     if (SLOTS.incrementAndGet(this) > maxInFlight) {
       SLOTS.decrementAndGet(this);
       Status full =
@@ -177,11 +191,12 @@ final class ConnectedClient implements ClientSession, Runnable {
       completion.refused(full);
       return null;
     }
-    Map<String, String> metadata = null;
+    Map<String, String> metadata = inbound.isEmpty() ? null : inbound;
     Observers observers = clients.observers();
     if (!observers.isEmpty()) {
       Map<String, String> outbound = new HashMap<>();
       List<CallObserver.Call> observed = observers.start(name, payload.getTypeUrl(), outbound);
+      outbound.putAll(inbound); // the forwarding replica's trace context is the call's
       metadata = outbound.isEmpty() ? null : outbound;
       if (!observed.isEmpty()) {
         completion = new ObservedCompletion<>(completion, observed);

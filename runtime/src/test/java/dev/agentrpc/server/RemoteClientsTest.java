@@ -8,6 +8,7 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
+import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.spi.LocalCalls;
 import dev.agentrpc.server.spi.RemoteCall;
 import dev.agentrpc.server.spi.RemoteClients;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -133,6 +135,53 @@ class RemoteClientsTest {
   }
 
   @Test
+  void theForwardingReplicasObserversStartTheCallAndTheirMetadataReachesTheAgent() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Peer toD = new Peer();
+    Peer toC = new Peer();
+    Fleet c =
+        Fleet.start(Clients.newBuilder().remote(toD).addObserver(observer("c", Map.of("traceparent", "from-c"), seen)).build());
+    Fleet d =
+        Fleet.start(
+            Clients.newBuilder()
+                .remote(toC)
+                .addObserver(observer("d", Map.of("traceparent", "from-d", "replica", "d"), seen))
+                .build());
+    try {
+      toD.replica = d.clients();
+      toC.replica = c.clients();
+      List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+      HandlerRegistry registry =
+          new TestAgent("agent-d", 1)
+              .registry()
+              .observe((method, metadata) -> {
+                received.add(Map.copyOf(metadata));
+                return status -> {};
+              });
+      d.agent("agent-d", registry);
+
+      assertThat(c.clients().call("agent-d", StringValue.of("hi"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("agent-d:hi"));
+
+      // c's observers start the call; d's see it too; on a key both put, c's value is sent
+      assertThat(received).singleElement().isEqualTo(Map.of("traceparent", "from-c", "replica", "d"));
+      assertThat(seen).containsExactlyInAnyOrder("c start agent-d", "d start agent-d", "c end OK", "d end OK");
+    } finally {
+      c.close();
+      d.close();
+    }
+  }
+
+  /** An observer named {@code name} that puts {@code entries} in every call's metadata and notes starts and ends. */
+  private static CallObserver observer(String name, Map<String, String> entries, List<String> seen) {
+    return (client, method, metadata) -> {
+      metadata.putAll(entries);
+      seen.add(name + " start " + client);
+      return status -> seen.add(name + " end " + status.getCode());
+    };
+  }
+
+  @Test
   void evictingAConnectionClosesOnlyThatConnection() throws Exception {
     long connection = b.clients().info("agent-b").connection();
     CompletableFuture<Int64Value> pending = b.clients().call("agent-b", Int64Value.of(60_000), Int64Value.parser());
@@ -175,7 +224,8 @@ class RemoteClientsTest {
     }
 
     @Override
-    public RemoteCall call(String client, Any payload, long timeoutNanos, RemoteCall.Listener listener) {
+    public RemoteCall call(
+        String client, Any payload, Map<String, String> metadata, long timeoutNanos, RemoteCall.Listener listener) {
       if (!replica.names().contains(client)) {
         return null;
       }
@@ -183,7 +233,7 @@ class RemoteClientsTest {
       CompletableFuture<ByteString> reply;
       Context previous = forwarded.attach();
       try {
-        reply = LocalCalls.call(replica, client, payload, Duration.ofNanos(timeoutNanos));
+        reply = LocalCalls.call(replica, client, payload, metadata, Duration.ofNanos(timeoutNanos));
       } finally {
         forwarded.detach(previous);
       }

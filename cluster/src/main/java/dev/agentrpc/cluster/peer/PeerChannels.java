@@ -47,18 +47,26 @@ public final class PeerChannels implements AutoCloseable {
   /**
    * Forwards a call to {@code client} on the replica {@code replica} whose peer service is at
    * {@code address}, with a deadline {@code timeoutNanos} from now, within the current {@link
-   * io.grpc.Context} (its cancellation cancels the call); {@code listener} hears the outcome
-   * once.
+   * io.grpc.Context} (its cancellation cancels the call), carrying {@code metadata} for the
+   * client's request; {@code listener} hears the outcome once.
    */
   public RemoteCall forward(
-      String replica, String address, String client, Any payload, long timeoutNanos, RemoteCall.Listener listener) {
+      String replica,
+      String address,
+      String client,
+      Any payload,
+      Map<String, String> metadata,
+      long timeoutNanos,
+      RemoteCall.Listener listener) {
     ManagedChannel channel = channel(replica, address);
     ClientCall<ForwardRequest, ForwardResponse> call =
         channel.newCall(
             PeerGrpc.getForwardMethod(), CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
     Forwarded forwarded = new Forwarded(call, listener, client, replica, address);
     ClientCalls.asyncUnaryCall(
-        call, ForwardRequest.newBuilder().setClient(client).setPayload(payload).build(), forwarded);
+        call,
+        ForwardRequest.newBuilder().setClient(client).setPayload(payload).putAllMetadata(metadata).build(),
+        forwarded);
     return forwarded;
   }
 

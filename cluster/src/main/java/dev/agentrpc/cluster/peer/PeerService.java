@@ -55,7 +55,8 @@ public final class PeerService implements BindableService {
             : Duration.ofNanos(Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
     String client = request.getClient();
     // Called within this rpc's Context: its cancellation and deadline reach the client's call.
-    CompletableFuture<ByteString> reply = LocalCalls.call(clients, client, request.getPayload(), timeout);
+    CompletableFuture<ByteString> reply =
+        LocalCalls.call(clients, client, request.getPayload(), request.getMetadataMap(), timeout);
     observer.setOnCancelHandler(() -> reply.cancel(false));
     reply.whenComplete(
         (bytes, failure) -> {

@@ -37,8 +37,17 @@ public final class Replica implements AutoCloseable {
     return start(redis.uri(), prefix, id, Duration.ofMillis(1500));
   }
 
+  /** A replica as {@link #start(RedisProcess, String, String)} starts, its Clients built by {@code clients}. */
+  public static Replica start(RedisProcess redis, String prefix, String id, Clients.Builder clients) {
+    return start(redis.uri(), prefix, id, Duration.ofMillis(1500), clients);
+  }
+
   /** A replica named {@code id} in the cluster {@code prefix} of the Redis at {@code redisUri}. */
   public static Replica start(String redisUri, String prefix, String id, Duration lease) {
+    return start(redisUri, prefix, id, lease, Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10)));
+  }
+
+  private static Replica start(String redisUri, String prefix, String id, Duration lease, Clients.Builder clients) {
     RedisDirectory directory =
         RedisDirectory.newBuilder(redisUri)
             .keyPrefix(prefix)
@@ -47,7 +56,7 @@ public final class Replica implements AutoCloseable {
             .maxReconnectDelay(Duration.ofMillis(200))
             .build();
     ClusterReplica replica =
-        ClusterReplica.newBuilder(directory).id(id).clients(Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10))).build();
+        ClusterReplica.newBuilder(directory).id(id).clients(clients).build();
     Server server;
     try {
       server =

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import dev.agentrpc.internal.ClientsAccess;
 import dev.agentrpc.server.Clients;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** What another replica asks of this one: calls to the clients connected here. */
@@ -17,10 +18,14 @@ public final class LocalCalls {
    * side parses it. Fails NOT_FOUND when the client is not connected here (never forwarded
    * again), or as {@link Clients#call} fails. The caller's {@link io.grpc.Context} is
    * watched, as for any call.
+   *
+   * <p>The request carries {@code metadata} (what the forwarding replica's observers put, such
+   * as W3C {@code traceparent}) merged with what this replica's observers put, which see the
+   * call too; on a key both put, {@code metadata}'s value is sent.
    */
   public static CompletableFuture<ByteString> call(
-      Clients clients, String client, Any payload, Duration timeout) {
-    return ClientsAccess.callHere(clients, client, payload, timeout);
+      Clients clients, String client, Any payload, Map<String, String> metadata, Duration timeout) {
+    return ClientsAccess.callHere(clients, client, payload, Map.copyOf(metadata), timeout);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.agentrpc.server.spi;
 import com.google.protobuf.Any;
 import dev.agentrpc.server.ClientInfo;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The clients other controllers hold, for a controller that is one replica of several: how
@@ -25,6 +26,10 @@ public interface RemoteClients {
    * its outcome exactly once; returns null, telling nothing, when no other replica is known
    * to hold it. The call's deadline is {@code timeoutNanos} from now, and it carries the
    * caller's {@link io.grpc.Context} (deadline and cancellation) when started within it.
+   * {@code metadata} (immutable, often empty) is what this replica's {@link
+   * dev.agentrpc.server.CallObserver}s put for the client, such as W3C {@code traceparent}: the
+   * holding replica passes it on with {@link LocalCalls#call}.
    */
-  RemoteCall call(String client, Any payload, long timeoutNanos, RemoteCall.Listener listener);
+  RemoteCall call(
+      String client, Any payload, Map<String, String> metadata, long timeoutNanos, RemoteCall.Listener listener);
 }
