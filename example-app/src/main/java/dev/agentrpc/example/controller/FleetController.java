@@ -1,10 +1,12 @@
 package dev.agentrpc.example.controller;
 
+import dev.agentrpc.cluster.ClusterListener;
 import dev.agentrpc.cluster.ClusterReplica;
 import dev.agentrpc.cluster.redis.RedisDirectory;
 import dev.agentrpc.example.AgentFunctionsProxy;
 import dev.agentrpc.example.fleet.FleetPage;
 import dev.agentrpc.example.security.ControllerSecurity;
+import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.transport.http.PollServlet;
 import dev.agentrpc.transport.poll.PollSessions;
@@ -47,6 +49,7 @@ public final class FleetController implements AutoCloseable {
   private final Clients clients;
   private final ClusterReplica replica; // null unless one replica of a cluster
   private final String clusterDescription;
+  private final Clients.Subscription clusterEvents; // null unless a replica serving the fleet page
   private final Server server;
   private final org.eclipse.jetty.server.Server http; // null when not served
   private final AgentFunctionsProxy agents;
@@ -56,6 +59,7 @@ public final class FleetController implements AutoCloseable {
       Clients clients,
       ClusterReplica replica,
       String clusterDescription,
+      Clients.Subscription clusterEvents,
       Server server,
       org.eclipse.jetty.server.Server http,
       AgentFunctionsProxy agents,
@@ -63,6 +67,7 @@ public final class FleetController implements AutoCloseable {
     this.clients = clients;
     this.replica = replica;
     this.clusterDescription = clusterDescription;
+    this.clusterEvents = clusterEvents;
     this.server = server;
     this.http = http;
     this.agents = agents;
@@ -197,6 +202,7 @@ public final class FleetController implements AutoCloseable {
       agents = agents.withTimeout(callTimeout);
     }
     org.eclipse.jetty.server.Server http = null;
+    Clients.Subscription clusterEvents = null;
     try {
       server.start();
       if (replica != null) {
@@ -205,10 +211,16 @@ public final class FleetController implements AutoCloseable {
       }
       if (httpPort >= 0 || fleetPort >= 0) {
         FleetPage page = fleetPort >= 0 ? new FleetPage(clients, Operations.of(agents)) : null;
+        if (page != null && replica != null) {
+          clusterEvents = replica.subscribe(forwardTo(page.agentEvents())); // live joins on other replicas too
+        }
         http = httpServer(host, httpPort, sessions, fleetPort, page);
       }
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
+      if (clusterEvents != null) {
+        clusterEvents.close();
+      }
       if (replica != null) {
         replica.close();
       } else {
@@ -217,7 +229,22 @@ public final class FleetController implements AutoCloseable {
       security.close();
       throw e;
     }
-    return new FleetController(clients, replica, clusterDescription, server, http, agents, security);
+    return new FleetController(clients, replica, clusterDescription, clusterEvents, server, http, agents, security);
+  }
+
+  /** Tells {@code listener} of the cluster's joins and leaves, whichever replica holds the agent. */
+  private static ClusterListener forwardTo(ClientListener listener) {
+    return new ClusterListener() {
+      @Override
+      public void onJoin(String client, String replica) {
+        listener.onJoin(client);
+      }
+
+      @Override
+      public void onLeave(String client, String replica) {
+        listener.onLeave(client);
+      }
+    };
   }
 
   private static String hostPort(String host, int port) {
@@ -348,6 +375,9 @@ public final class FleetController implements AutoCloseable {
   /** Fails pending calls, disconnects every agent and stops the server. */
   @Override
   public void close() {
+    if (clusterEvents != null) {
+      clusterEvents.close();
+    }
     if (replica != null) {
       replica.close(); // its clients too, and its entries in the directory
     } else {

@@ -6,9 +6,11 @@ import dev.agentrpc.server.Clients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -69,7 +71,9 @@ final class AgentBoard implements ClientListener, AutoCloseable {
   Json snapshot() {
     long at = version.get(); // read first: a change after this makes the page ask again
     List<Json> agents = new ArrayList<>();
+    Set<String> connected = new HashSet<>();
     for (ClientInfo agent : clients.list()) {
+      connected.add(agent.name());
       agents.add(
           Json.object()
               .put("name", agent.name())
@@ -82,8 +86,8 @@ final class AgentBoard implements ClientListener, AutoCloseable {
       gone = new ArrayList<>(left.entrySet());
     }
     for (int i = gone.size() - 1; i >= 0; i--) {
-      if (clients.isConnected(gone.get(i).getKey())) {
-        continue; // rejoined; its join is on its way
+      if (connected.contains(gone.get(i).getKey())) {
+        continue; // rejoined, here or on another replica
       }
       agents.add(
           Json.object()

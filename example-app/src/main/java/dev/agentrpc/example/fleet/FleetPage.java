@@ -1,6 +1,7 @@
 package dev.agentrpc.example.fleet;
 
 import dev.agentrpc.example.controller.Operation;
+import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -205,6 +206,14 @@ public final class FleetPage extends HttpServlet {
       return -1;
     }
     return Long.parseLong(text);
+  }
+
+  /**
+   * What the page hears joins and leaves through: its Clients' own, and, for one replica of a
+   * cluster, the other replicas' (the controller forwards them here).
+   */
+  public ClientListener agentEvents() {
+    return board;
   }
 
   /** Stops listening to joins and leaves, and answers the held polls. */

@@ -6,10 +6,16 @@ import dev.agentrpc.cluster.testing.RedisProcess;
 import dev.agentrpc.example.TestFleet;
 import dev.agentrpc.example.agent.AgentRunner;
 import dev.agentrpc.example.agent.SandboxRoot;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +56,40 @@ class ClusterControllerTest {
           .doesNotContain("\tat ");
       assertThat(first.errors()).isEmpty();
     }
+  }
+
+  @Test
+  void theFleetPageOfOneReplicaHearsAnAgentJoinAnother() throws Exception {
+    try (RedisProcess redis = RedisProcess.start();
+        RunningController first =
+            new RunningController("--port", "0", "--http-port", "-1", "--fleet-port", "0", "--redis", redis.uri());
+        RunningController second = replica(redis)) {
+      Matcher page = Pattern.compile("fleet page: (\\S+)").matcher(first.banner());
+      assertThat(page.find()).as(first.banner()).isTrue();
+      HttpClient http = HttpClient.newHttpClient();
+      String agents = page.group(1) + "api/agents";
+      String body = get(http, agents);
+
+      try (AgentRunner agent = agent("agent-c", second)) {
+        // Each held poll answers at the page's next change; the join elsewhere is one of them.
+        long deadline = System.nanoTime() + TestFleet.WAIT.toNanos();
+        while (!body.contains("\"name\":\"agent-c\"")) {
+          assertThat(System.nanoTime()).as("the page heard agent-c join; last: %s", body).isLessThan(deadline);
+          Matcher version = Pattern.compile("\"version\":(\\d+)").matcher(body);
+          assertThat(version.find()).as(body).isTrue();
+          body = get(http, agents + "?after=" + version.group(1));
+        }
+      }
+      assertThat(first.quit()).isZero();
+      assertThat(second.quit()).isZero();
+    }
+  }
+
+  private static String get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> response =
+        http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TestFleet.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url).isEqualTo(200);
+    return response.body();
   }
 
   private static RunningController replica(RedisProcess redis) throws Exception {
