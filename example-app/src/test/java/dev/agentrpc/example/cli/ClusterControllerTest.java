@@ -38,8 +38,10 @@ class ClusterControllerTest {
         AgentRunner agentB = agent("agent-b", second)) {
       first.awaitOutput(text -> text.contains("* agent 'agent-a' joined"));
       second.awaitOutput(text -> text.contains("* agent 'agent-b' joined"));
-      awaitListed(first, "2 agents connected:\n  agent-a\n  agent-b\n");
+      awaitCallable(first, "agent-b");
 
+      first.type("list");
+      first.awaitOutput(text -> text.contains("2 agents connected:\n  agent-a\n  agent-b\n"));
       first.type("all hostInfo {}");
       first.awaitOutput(text -> text.contains("2 of 2 agents answered"));
       first.type("call agent-b echo {\"text\": \"across replicas\"}");
@@ -103,23 +105,29 @@ class ClusterControllerTest {
   }
 
   /**
-   * Types {@code list} until its answer is {@code listing}: the other replica's agent reaches
-   * this one's view through the directory's events. Each round waits for the answer; the whole
-   * is bounded by {@link TestFleet#WAIT}.
+   * Calls {@code agent} from {@code replica}'s console until it answers: the other replica's
+   * agent is callable once this replica has read the cluster directory (until then such calls
+   * fail UNAVAILABLE, "not yet read"). Each round waits for its answer; the whole is bounded by
+   * {@link TestFleet#WAIT}.
    */
-  private static void awaitListed(RunningController replica, String listing) throws InterruptedException {
+  private static void awaitCallable(RunningController replica, String agent) throws InterruptedException {
     long deadline = System.nanoTime() + TestFleet.WAIT.toNanos();
-    int before = count(replica.output(), " connected");
-    for (int round = 1; ; round++) {
-      int answers = before + round;
-      replica.type("list");
-      String output = replica.awaitOutput(text -> count(text, " connected") >= answers);
-      if (output.contains(listing)) {
+    String answered = "OK from " + agent + " in ";
+    for (int before = answers(replica.output(), answered); ; before++) {
+      int expected = before + 1;
+      replica.type("call " + agent + " echo {\"text\": \"ready?\"}");
+      String output = replica.awaitOutput(text -> answers(text, answered) >= expected);
+      if (output.contains(answered)) {
         return;
       }
-      assertThat(System.nanoTime()).as("listed both agents within %s; so far:%n%s", TestFleet.WAIT, output).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("%s callable within %s; so far:%n%s", agent, TestFleet.WAIT, output).isLessThan(deadline);
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // paces the polling; the answer above is what is waited on
     }
+  }
+
+  /** How many calls the console answered, successfully ({@code answered}) or with an error. */
+  private static int answers(String text, String answered) {
+    return count(text, answered) + count(text, "error: ");
   }
 
   private static int count(String text, String word) {
