@@ -846,7 +846,8 @@ public final class Clients implements AutoCloseable {
     return null;
   }
 
-  private static long effectiveTimeout(Context context, long timeoutNanos) {
+  /** {@code timeoutNanos}, or what remains of {@code context}'s deadline when that is sooner. */
+  static long effectiveTimeout(Context context, long timeoutNanos) {
     Deadline deadline = context.getDeadline();
     if (deadline == null) {
       return timeoutNanos;

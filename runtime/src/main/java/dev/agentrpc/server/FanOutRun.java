@@ -8,7 +8,6 @@ import dev.agentrpc.internal.Durations;
 import dev.agentrpc.internal.SharedTimer;
 import dev.agentrpc.server.spi.RemoteCall;
 import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.ArrayList;
@@ -153,9 +152,11 @@ final class FanOutRun<R> implements Context.CancellationListener {
   private void startCall(int index) {
     String name = targets[index];
     ConnectedClient session = sessions[index] != null ? sessions[index] : clients.session(name);
-    long now = System.nanoTime();
-    startNanos[index] = now;
-    long timeout = windowed ? effectiveTimeout(now) : timeoutNanos;
+    startNanos[index] = System.nanoTime();
+    long timeout =
+        windowed && callerContext != null
+            ? Clients.effectiveTimeout(callerContext, timeoutNanos) // what remains of the caller's deadline now
+            : timeoutNanos;
     PendingCall<R> call = null;
     RemoteCall remote = null;
     if (session != null) {
@@ -186,17 +187,6 @@ final class FanOutRun<R> implements Context.CancellationListener {
         remote.cancel(stop);
       }
     }
-  }
-
-  private long effectiveTimeout(long now) {
-    if (callerContext == null) {
-      return timeoutNanos;
-    }
-    Deadline deadline = callerContext.getDeadline();
-    if (deadline == null) {
-      return timeoutNanos;
-    }
-    return Math.max(1, Math.min(timeoutNanos, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
   }
 
   // ---- outcomes ----
