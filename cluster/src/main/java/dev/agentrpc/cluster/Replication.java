@@ -47,6 +47,7 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
   // cluster thread only
   private final Map<String, Local> locals = new HashMap<>();
   private boolean ticking;
+  private boolean renewedOnce;
   private boolean flushScheduled;
   private final List<Local> toRegister = new ArrayList<>();
 
@@ -129,16 +130,26 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
   @Override
   public RemoteCall call(
       String client, Any payload, Map<String, String> metadata, long timeoutNanos, RemoteCall.Listener listener) {
-    if (!isAvailable()) {
+    if (!directory.isAvailable()) {
       listener.onFailure(
           Status.UNAVAILABLE.withDescription(
-              directory.describe() + " is unreachable or not yet read, so client '" + client
+              directory.describe() + " is unreachable, so client '" + client
                   + "', not connected to this replica, cannot be reached: clients held by other replicas are"
                   + " callable again once it is back; clients connected to this replica still are"),
           new Metadata());
       return status -> {};
     }
     DirectoryCache.Known known = cache.winner(client);
+    if (known == null && !synced) {
+      // Joins heard since the start are known; the directory's earlier ones are not read yet.
+      listener.onFailure(
+          Status.UNAVAILABLE.withDescription(
+              "client '" + client + "' is not connected to this replica, and this replica has not read "
+                  + directory.describe() + " yet (it reads it as it starts, and again whenever the"
+                  + " directory returns); retry"),
+          new Metadata());
+      return status -> {};
+    }
     if (known == null || known.entry().replica().equals(self)) {
       return null;
     }
@@ -294,6 +305,7 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
             synced = false;
             return;
           }
+          reconcile();
           List<Local> again = new ArrayList<>();
           for (Local local : locals.values()) {
             if (!alive || (local.epoch == 0 && !local.registering)) {
@@ -301,8 +313,10 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
               again.add(local);
             }
           }
+          boolean first = !renewedOnce;
+          renewedOnce = true;
           if (!again.isEmpty()) {
-            if (!alive) {
+            if (!alive && !first) {
               logger.info("cluster replica {}: its lease in {} was lost; registering its {} clients again",
                   self, directory.describe(), again.size());
             }
@@ -317,6 +331,21 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
             resync(snapshot);
           }));
         }));
+  }
+
+  /**
+   * Catches up with joins and leaves whose events were lost (a listener queue over its bound
+   * drops them), comparing the clients connected here with those this replica registered.
+   */
+  private void reconcile() {
+    for (String name : new ArrayList<>(locals.keySet())) {
+      if (!clients.isConnected(name)) {
+        left(name);
+      }
+    }
+    for (String name : clients.names()) {
+      joined(name); // nothing for a connection already registered
+    }
   }
 
   private void resync(DirectorySnapshot snapshot) {

@@ -108,6 +108,12 @@ public final class Clients implements AutoCloseable {
   private final List<Runnable> closeTasks = new CopyOnWriteArrayList<>();
   private final LongAdder unknownResponses = new LongAdder();
   private final Object membership = new Object();
+  /**
+   * Held while a join or leave changes {@link #sessions} and queues its event; an event's
+   * delivery passes through it first, so a listener never hears of a change the map does not
+   * show yet (another thread's flush may start delivering while the change is half made).
+   */
+  private final Object changes = new Object();
   private final Duration defaultTimeout;
   private final int maxInFlightPerClient;
   private final int maxRequestBytes;
@@ -664,23 +670,25 @@ public final class Clients implements AutoCloseable {
     ConnectedClient[] replaced = new ConnectedClient[1];
     ConnectedClient[] kept = new ConnectedClient[1];
     // Events are queued inside compute so that, for one name, their order is the map's.
-    sessions.compute(
-        name,
-        (key, old) -> {
-          if (old != null && !old.identity().equals(identity)) {
-            kept[0] = old; // a foreign Hello never disturbs the connection that holds the name
-            return old;
-          }
-          replaced[0] = old;
-          if (old != null) {
-            queueEvent(key, false);
-          }
-          queueEvent(key, true);
-          if (old != null) {
-            queueEvent(key, Event.REPLACED, null);
-          }
-          return joined;
-        });
+    synchronized (changes) {
+      sessions.compute(
+          name,
+          (key, old) -> {
+            if (old != null && !old.identity().equals(identity)) {
+              kept[0] = old; // a foreign Hello never disturbs the connection that holds the name
+              return old;
+            }
+            replaced[0] = old;
+            if (old != null) {
+              queueEvent(key, false);
+            }
+            queueEvent(key, true);
+            if (old != null) {
+              queueEvent(key, Event.REPLACED, null);
+            }
+            return joined;
+          });
+    }
     flushEvents();
     if (kept[0] != null) {
       throw Status.PERMISSION_DENIED
@@ -730,16 +738,18 @@ public final class Clients implements AutoCloseable {
   /** Removes {@code session} if it is still the one joined under its name, queueing its leave. */
   private boolean remove(ConnectedClient session) {
     boolean[] removed = new boolean[1];
-    sessions.computeIfPresent(
-        session.name(),
-        (key, current) -> {
-          if (current != session) {
-            return current;
-          }
-          removed[0] = true;
-          queueEvent(key, false);
-          return null;
-        });
+    synchronized (changes) {
+      sessions.computeIfPresent(
+          session.name(),
+          (key, current) -> {
+            if (current != session) {
+              return current;
+            }
+            removed[0] = true;
+            queueEvent(key, false);
+            return null;
+          });
+    }
     flushEvents();
     return removed[0];
   }
@@ -773,6 +783,9 @@ public final class Clients implements AutoCloseable {
   }
 
   private void notifyListeners(String client, Event event, Status status) {
+    synchronized (changes) {
+      // empty: waits until the change that queued this event is in the map
+    }
     for (ClientListener listener : listeners) {
       try {
         switch (event) {

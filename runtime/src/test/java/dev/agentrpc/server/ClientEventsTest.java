@@ -136,6 +136,56 @@ class ClientEventsTest {
   }
 
   @Test
+  void aJoinedClientIsConnectedWhenItsListenersHearOfIt() throws Exception {
+    int threads = 4;
+    int streamsPerThread = 100;
+    // Events delivered on the thread of whichever join flushes them: the tightest race between
+    // one join's delivery and another's change of the map.
+    Clients clients = Clients.newBuilder().callbackExecutor(Runnable::run).build();
+    try (Fleet fleet = Fleet.start(clients, server -> server.maxStreamsPerConnection(streamsPerThread))) {
+      List<String> notYetConnected = new CopyOnWriteArrayList<>();
+      List<String> joined = new CopyOnWriteArrayList<>();
+      clients.subscribe(
+          new ClientListener() {
+            @Override
+            public void onJoin(String client) {
+              if (clients.info(client) == null) {
+                notYetConnected.add(client);
+              }
+              joined.add("join");
+            }
+
+            @Override
+            public void onLeave(String client) {}
+          });
+      List<RawStream> streams = new CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          ManagedChannel channel = fleet.channel();
+          String prefix = "t" + t + "-";
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < streamsPerThread; i++) {
+                      streams.add(new RawStream(channel).hello(prefix + i));
+                    }
+                  }));
+        }
+        for (Future<?> future : done) {
+          future.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      awaitCount(joined, "join", threads * streamsPerThread);
+      assertThat(notYetConnected).as("clients heard of before Clients showed them").isEmpty();
+      streams.forEach(RawStream::cancel);
+    }
+  }
+
+  @Test
   void awaitConnectedNamesTheClientsThatDidNotConnect() throws Exception {
     try (Fleet fleet = Fleet.start()) {
       new RawStream(fleet.channel()).hello("present");

@@ -107,7 +107,7 @@ class ClusterControllerTest {
   /**
    * Calls {@code agent} from {@code replica}'s console until it answers: the other replica's
    * agent is callable once this replica has read the cluster directory (until then such calls
-   * fail UNAVAILABLE, "not yet read"). Each round waits for its answer; the whole is bounded by
+   * may fail UNAVAILABLE). Each round waits for its answer; the whole is bounded by
    * {@link TestFleet#WAIT}.
    */
   private static void awaitCallable(RunningController replica, String agent) throws InterruptedException {
