@@ -104,26 +104,7 @@ class ClientEventsTest {
                   events.add("leave");
                 }
               });
-      List<RawStream> streams = new CopyOnWriteArrayList<>();
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          ManagedChannel channel = fleet.channel();
-          done.add(
-              pool.submit(
-                  () -> {
-                    for (int i = 0; i < streamsPerThread; i++) {
-                      streams.add(new RawStream(channel).hello("x"));
-                    }
-                  }));
-        }
-        for (Future<?> future : done) {
-          future.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      List<RawStream> streams = helloFromThreads(fleet, threads, streamsPerThread, (t, i) -> "x");
       awaitCount(events, "join", threads * streamsPerThread);
       streams.forEach(RawStream::cancel);
       awaitCount(events, "leave", threads * streamsPerThread);
@@ -158,27 +139,8 @@ class ClientEventsTest {
             @Override
             public void onLeave(String client) {}
           });
-      List<RawStream> streams = new CopyOnWriteArrayList<>();
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          ManagedChannel channel = fleet.channel();
-          String prefix = "t" + t + "-";
-          done.add(
-              pool.submit(
-                  () -> {
-                    for (int i = 0; i < streamsPerThread; i++) {
-                      streams.add(new RawStream(channel).hello(prefix + i));
-                    }
-                  }));
-        }
-        for (Future<?> future : done) {
-          future.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      List<RawStream> streams =
+          helloFromThreads(fleet, threads, streamsPerThread, (t, i) -> "t" + t + "-" + i);
       awaitCount(joined, "join", threads * streamsPerThread);
       assertThat(notYetConnected).as("clients heard of before Clients showed them").isEmpty();
       streams.forEach(RawStream::cancel);
@@ -198,6 +160,38 @@ class ClientEventsTest {
 
       assertThat(missing).hasMessageContaining("1 of 2 clients did not connect").hasMessageContaining("[absent]");
     }
+  }
+
+  /** The name the {@code index}th stream of thread {@code thread} says Hello with. */
+  private interface StreamName {
+    String of(int thread, int index);
+  }
+
+  /** Opens {@code perThread} streams saying Hello from each of {@code threads} threads, a channel each. */
+  private static List<RawStream> helloFromThreads(Fleet fleet, int threads, int perThread, StreamName name)
+      throws Exception {
+    List<RawStream> streams = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        ManagedChannel channel = fleet.channel();
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    streams.add(new RawStream(channel).hello(name.of(thread, i)));
+                  }
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return streams;
   }
 
   private static void awaitCount(List<String> events, String event, int count) {
