@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.agentrpc.cluster.proto.v1.ForwardRequest;
 import dev.agentrpc.cluster.proto.v1.ForwardResponse;
 import dev.agentrpc.cluster.proto.v1.PeerGrpc;
+import dev.agentrpc.cluster.proto.v1.RelayReply;
+import dev.agentrpc.cluster.proto.v1.RelayRequest;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.spi.LocalCalls;
 import io.grpc.BindableService;
@@ -25,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * The service through which other replicas call the clients connected to this one. Add it to
  * the same gRPC server as the agents' transport, with the same TLS; anyone who can call it can
  * call every client of this replica, so only the other replicas should be able to reach it
- * (mutual TLS, or a network only they share).
+ * (mutual TLS, or a network only they share). Replicas relay calls over one stream each
+ * ({@code Relay}); the unary {@code Forward} of earlier versions is still served.
  */
 public final class PeerService implements BindableService {
   private final Clients clients;
@@ -44,7 +47,20 @@ public final class PeerService implements BindableService {
       public void forward(ForwardRequest request, StreamObserver<ForwardResponse> observer) {
         PeerService.this.forward(request, (ServerCallStreamObserver<ForwardResponse>) observer);
       }
+
+      @Override
+      public StreamObserver<RelayRequest> relay(StreamObserver<RelayReply> replies) {
+        return new ServedRelay(PeerService.this, (ServerCallStreamObserver<RelayReply>) replies);
+      }
     }.bindService();
+  }
+
+  Clients clients() {
+    return clients;
+  }
+
+  Duration defaultTimeout() {
+    return clients.defaultTimeout();
   }
 
   private void forward(ForwardRequest request, ServerCallStreamObserver<ForwardResponse> observer) {
@@ -60,10 +76,7 @@ public final class PeerService implements BindableService {
     observer.setOnCancelHandler(() -> reply.cancel(false));
     reply.whenComplete(
         (bytes, failure) -> {
-          ForwardResponse response =
-              failure == null
-                  ? ForwardResponse.newBuilder().setReply(bytes).build()
-                  : ForwardResponse.newBuilder().setError(toProto(client, failure)).build();
+          ForwardResponse response = response(client, bytes, failure);
           try {
             observer.onNext(response);
             observer.onCompleted();
@@ -71,6 +84,13 @@ public final class PeerService implements BindableService {
             // the forwarding replica gave up on the call first: nobody waits for the outcome
           }
         });
+  }
+
+  /** The outcome of a call to {@code client} as a forwarded call's response. */
+  ForwardResponse response(String client, ByteString reply, Throwable failure) {
+    return failure == null
+        ? ForwardResponse.newBuilder().setReply(reply).build()
+        : ForwardResponse.newBuilder().setError(toProto(client, failure)).build();
   }
 
   private com.google.rpc.Status toProto(String client, Throwable failure) {
