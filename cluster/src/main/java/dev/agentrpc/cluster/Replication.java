@@ -166,6 +166,17 @@ final class Replication implements RemoteClients, Directory.Listener, ClientList
     return peers.forward(replica, at, client, payload, metadata, timeoutNanos, listener);
   }
 
+  @Override
+  public Status refusal(String client, String identity) {
+    DirectoryCache.Known holder = cache.winner(client);
+    if (holder == null || holder.entry().replica().equals(self) || holder.entry().identity().equals(identity)) {
+      return null;
+    }
+    return Status.PERMISSION_DENIED.withDescription(
+        "client '" + client + "' is connected to replica " + holder.entry().replica()
+            + " with another identity; only it may replace itself");
+  }
+
   // ---- Directory.Listener: Redis threads, hop ----
 
   @Override

@@ -15,9 +15,11 @@ import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.CallObserver;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.ClientInfo;
+import dev.agentrpc.server.ClientListener;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.server.FanOutOptions;
 import dev.agentrpc.server.Result;
+import dev.agentrpc.server.identity.JoinDecision;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -251,6 +253,42 @@ class ClusterTest {
           .isEqualTo(StringValue.of("second:who"));
     }
     assertThat(r1.clients().isConnected("twin") || r3.clients().isConnected("twin")).isFalse();
+  }
+
+  @Test
+  void aNameHeldOnOneReplicaIsRefusedToAnotherIdentityOnAnother() throws Exception {
+    String prefix = "identities" + clusters.incrementAndGet();
+    try (Replica ofAlice = Replica.start(redis, prefix, "ra", server -> server.joinPolicy(hello -> JoinDecision.admit("alice")));
+        Replica ofMallory =
+            Replica.start(redis, prefix, "rm", server -> server.joinPolicy(hello -> JoinDecision.admit("mallory")))) {
+      BlockingQueue<Status> refusals = new LinkedBlockingQueue<>();
+      ofMallory.clients().subscribe(
+          new ClientListener() {
+            @Override
+            public void onJoin(String client) {}
+
+            @Override
+            public void onLeave(String client) {}
+
+            @Override
+            public void onRefused(String client, Status status) {
+              refusals.add(status);
+            }
+          });
+      ofAlice.agent("shared", new Agent("alice").registry());
+      ofMallory.awaitListed(List.of("shared"));
+
+      ofMallory.dial("shared", new Agent("mallory").registry(), b -> b.backoff(Duration.ofMillis(20), Duration.ofMinutes(1)));
+
+      Status refused = refusals.poll(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(refused).isNotNull();
+      assertThat(refused.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(refused.getDescription()).contains("replica ra", "another identity");
+      assertThat(ofMallory.clients().isConnected("shared")).isFalse();
+      assertThat(ofMallory.clients().call("shared", StringValue.of("who"), StringValue.parser()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(StringValue.of("alice:who"));
+      assertThat(ofAlice.clients().identity("shared")).isEqualTo("alice");
+    }
   }
 
   @Test

@@ -656,6 +656,12 @@ public final class Clients implements AutoCloseable {
       throw Status.INVALID_ARGUMENT.withDescription("the client's labels: " + labelProblem).asException();
     }
     String name = hello.getName();
+    if (remote != null) {
+      Status refusal = remote.refusal(name, identity);
+      if (refusal != null) {
+        throw refusal.asException();
+      }
+    }
     ConnectedClient joined =
         new ConnectedClient(
             this,

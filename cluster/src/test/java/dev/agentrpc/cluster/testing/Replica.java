@@ -42,12 +42,27 @@ public final class Replica implements AutoCloseable {
     return start(redis.uri(), prefix, id, Duration.ofMillis(1500), clients);
   }
 
+  /** A replica as {@link #start(RedisProcess, String, String)} starts, its agents' transport configured by {@code server}. */
+  public static Replica start(RedisProcess redis, String prefix, String id, UnaryOperator<StreamServer.Builder> server) {
+    return start(redis.uri(), prefix, id, Duration.ofMillis(1500), Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10)), server);
+  }
+
   /** A replica named {@code id} in the cluster {@code prefix} of the Redis at {@code redisUri}. */
   public static Replica start(String redisUri, String prefix, String id, Duration lease) {
     return start(redisUri, prefix, id, lease, Clients.newBuilder().defaultTimeout(Duration.ofSeconds(10)));
   }
 
   private static Replica start(String redisUri, String prefix, String id, Duration lease, Clients.Builder clients) {
+    return start(redisUri, prefix, id, lease, clients, UnaryOperator.identity());
+  }
+
+  private static Replica start(
+      String redisUri,
+      String prefix,
+      String id,
+      Duration lease,
+      Clients.Builder clients,
+      UnaryOperator<StreamServer.Builder> transport) {
     RedisDirectory directory =
         RedisDirectory.newBuilder(redisUri)
             .keyPrefix(prefix)
@@ -61,7 +76,7 @@ public final class Replica implements AutoCloseable {
     try {
       server =
           ClusterReplica.configure(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-              .addService(StreamServer.newBuilder(replica.clients()).build())
+              .addService(transport.apply(StreamServer.newBuilder(replica.clients())).build())
               .addService(replica.peerService())
               .build()
               .start();
@@ -91,6 +106,17 @@ public final class Replica implements AutoCloseable {
   }
 
   public StreamClient agent(String name, HandlerRegistry registry, UnaryOperator<StreamClient.Builder> options) {
+    StreamClient agent = dial(name, registry, options);
+    try {
+      clients().awaitConnected(List.of(name), Waits.WAIT);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    return agent;
+  }
+
+  /** Starts an agent named {@code name} dialing this replica, without waiting for it to join. */
+  public StreamClient dial(String name, HandlerRegistry registry, UnaryOperator<StreamClient.Builder> options) {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
     channels.add(channel);
     StreamClient agent =
@@ -101,11 +127,6 @@ public final class Replica implements AutoCloseable {
                     .labels(Map.of("replica", replica.id())))
             .start();
     agents.add(agent);
-    try {
-      clients().awaitConnected(List.of(name), Waits.WAIT);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
     return agent;
   }
 

@@ -2,6 +2,7 @@ package dev.agentrpc.server.spi;
 
 import com.google.protobuf.Any;
 import dev.agentrpc.server.ClientInfo;
+import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
 
@@ -32,4 +33,14 @@ public interface RemoteClients {
    */
   RemoteCall call(
       String client, Any payload, Map<String, String> metadata, long timeoutNanos, RemoteCall.Listener listener);
+
+  /**
+   * Why a client saying Hello to this replica as {@code client}, verified as {@code identity},
+   * must be refused, or null to admit it: as on one controller, a connection with another
+   * identity never displaces the one that holds the name, wherever that one is. Called as the
+   * client joins, on a transport thread: it must answer from what is known, without blocking.
+   */
+  default Status refusal(String client, String identity) {
+    return null;
+  }
 }
