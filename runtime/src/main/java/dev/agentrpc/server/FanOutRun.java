@@ -164,10 +164,15 @@ final class FanOutRun<R> implements Context.CancellationListener {
     } else {
       remote = clients.callElsewhere(name, payload, timeout, new Forwarded(index));
       if (remote == null) {
-        record(index, Result.notCalled(name, Status.NOT_FOUND.withDescription(
+        Status notFound = Status.NOT_FOUND.withDescription(
             windowed
                 ? "client '" + name + "' was not connected when its turn came"
-                : "no client named '" + name + "' is connected")));
+                : "no client named '" + name + "' is connected");
+        Observers observers = clients.observers();
+        if (!observers.isEmpty()) {
+          observers.refused(name, payload.getTypeUrl(), notFound);
+        }
+        record(index, Result.notCalled(name, notFound));
         return;
       }
     }

@@ -97,6 +97,22 @@ class ObserverTest {
   }
 
   @Test
+  void anUnknownNameInAFanOutIsObservedAsNotFound() throws Exception {
+    fleet.clients()
+        .fanOut(StringValue.of("x"), StringValue.parser(), FanOutOptions.clients(List.of("agent-1", "ghost")))
+        .results()
+        .get(10, TimeUnit.SECONDS);
+
+    List<String> events = List.of(next(controllerSide), next(controllerSide), next(controllerSide), next(controllerSide));
+    assertThat(events)
+        .contains(
+            "start ghost google.protobuf.StringValue",
+            "end ghost NOT_FOUND",
+            "start agent-1 google.protobuf.StringValue",
+            "end agent-1 OK");
+  }
+
+  @Test
   void eachClientOfACallAllIsObserved() throws Exception {
     fleet.agent("agent-2", new TestAgent("agent-2").registry());
 
