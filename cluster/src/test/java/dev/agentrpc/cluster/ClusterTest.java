@@ -174,11 +174,13 @@ class ClusterTest {
 
   @Test
   void cancellingTheCallersContextCancelsTheHandlerOnTheOtherReplica() throws Exception {
-    CompletableFuture<Int64Value> bystander = r1.clients().call("a2", Int64Value.of(60_000), Int64Value.parser());
-    a2.awaitHolding();
+    // The call in that Context goes first: it opens r1's stream to r2, which must outlive it.
     Context.CancellableContext caller = Context.current().withCancellation();
     CompletableFuture<Int64Value> call =
-        caller.call(() -> r1.clients().call("a2", Int64Value.of(60_000), Int64Value.parser()));
+        caller.call(() -> r1.clients().call("a2", Int64Value.of(60_000), Int64Value.parser(), Duration.ofSeconds(60)));
+    a2.awaitHolding();
+    CompletableFuture<Int64Value> bystander =
+        r1.clients().call("a2", Int64Value.of(60_000), Int64Value.parser(), Duration.ofSeconds(60));
     a2.awaitHolding();
 
     caller.cancel(null);
@@ -214,7 +216,9 @@ class ClusterTest {
 
     assertThat(a2.nextCancellation().getCode()).isEqualTo(Status.Code.CANCELLED);
     Waits.until("r2 forgetting the call", () -> r2.clients().pendingCalls() == 0);
-    assertThat(call).isCompletedExceptionally();
+    assertThatThrownBy(() -> Calls.await(call))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test

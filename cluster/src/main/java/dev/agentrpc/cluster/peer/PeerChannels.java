@@ -122,11 +122,12 @@ public final class PeerChannels implements AutoCloseable {
                       .directExecutor() // replies only complete their calls
                       .keepAliveTime(10, TimeUnit.SECONDS)
                       .keepAliveTimeout(5, TimeUnit.SECONDS)
-                      .maxInboundMessageSize(16 * 1024 * 1024);
+                      .maxInboundMessageSize(SendBudget.MAX_REPLY_BYTES);
               return new Peer(replica, address, configure.apply(builder).build());
             });
     if (closed) {
-      made.channel.shutdownNow();
+      peers.remove(replica, made);
+      made.channel.shutdownNow(); // its calls fail UNAVAILABLE at once
     }
     return made;
   }

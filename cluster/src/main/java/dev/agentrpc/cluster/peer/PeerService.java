@@ -59,6 +59,10 @@ public final class PeerService implements BindableService {
     return clients;
   }
 
+  String replicaId() {
+    return replicaId;
+  }
+
   Duration defaultTimeout() {
     return clients.defaultTimeout();
   }

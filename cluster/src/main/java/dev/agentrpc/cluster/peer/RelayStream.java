@@ -27,6 +27,7 @@ final class RelayStream extends ClientCall.Listener<RelayReply> {
   private final String address;
   private final ClientCall<RelayRequest, RelayReply> call;
   private final Map<Long, RelayedCall> inFlight = new ConcurrentHashMap<>();
+  private final SendBudget budget;
   private long lastId; // guarded by this
   private boolean closed; // guarded by this
 
@@ -34,6 +35,7 @@ final class RelayStream extends ClientCall.Listener<RelayReply> {
     this.replica = replica;
     this.address = address;
     this.call = call;
+    this.budget = new SendBudget(call::isReady);
   }
 
   /** Opens a Relay stream over {@code channel} to {@code replica}, whose peer service is at {@code address}. */
@@ -63,22 +65,36 @@ final class RelayStream extends ClientCall.Listener<RelayReply> {
    * nothing, if the stream has ended.
    */
   RelayedCall start(ForwardRequest request, RemoteCall.Listener listener) {
+    Status refusal;
     synchronized (this) {
       if (closed) {
         return null;
       }
-      if (inFlight.size() < MAX_IN_FLIGHT) {
-        long id = ++lastId;
+      long id = lastId + 1;
+      RelayRequest message = RelayRequest.newBuilder().setId(id).setCall(request).build();
+      int bytes = message.getSerializedSize();
+      if (inFlight.size() >= MAX_IN_FLIGHT) {
+        refusal = Status.RESOURCE_EXHAUSTED.withDescription(
+            MAX_IN_FLIGHT + " calls forwarded to replica " + replica + " at " + address
+                + " wait for their outcome; retry once fewer do");
+      } else if (bytes > SendBudget.MAX_MESSAGE_BYTES) {
+        refusal = Status.RESOURCE_EXHAUSTED.withDescription(
+            "the call to client '" + request.getClient() + "' with its metadata is " + bytes
+                + " bytes, over the " + SendBudget.MAX_MESSAGE_BYTES + " a replica forwards to another");
+      } else if (!budget.hasRoom()) {
+        refusal = Status.RESOURCE_EXHAUSTED.withDescription(
+            "replica " + replica + " at " + address + " reads nothing while " + SendBudget.MAX_QUEUED_BYTES
+                + " bytes of calls wait to be sent to it; retry later");
+      } else {
+        lastId = id;
         RelayedCall relayed = new RelayedCall(this, id, request.getClient(), listener);
         inFlight.put(id, relayed);
-        call.sendMessage(RelayRequest.newBuilder().setId(id).setCall(request).build());
+        call.sendMessage(message);
+        budget.sent(bytes);
         return relayed;
       }
     }
-    return refuse(request.getClient(), listener,
-        Status.RESOURCE_EXHAUSTED.withDescription(
-            MAX_IN_FLIGHT + " calls forwarded to replica " + replica + " at " + address
-                + " wait for their outcome; retry once fewer do"));
+    return refuse(request.getClient(), listener, refusal);
   }
 
   /** A call to {@code client} that ends at once with {@code status}, sending nothing. */
@@ -111,6 +127,11 @@ final class RelayStream extends ClientCall.Listener<RelayReply> {
       closed = true; // nothing more is sent on a cancelled call
     }
     call.cancel("the forwarding replica closed its channel to replica " + replica, null);
+  }
+
+  @Override
+  public void onReady() {
+    budget.drained();
   }
 
   @Override

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls another replica relays to this one over one Relay stream: each starts a call to a
@@ -24,13 +26,18 @@ import java.util.concurrent.TimeUnit;
  * those still in flight.
  */
 final class ServedRelay implements StreamObserver<RelayRequest> {
+  private static final Logger logger = LoggerFactory.getLogger(ServedRelay.class);
+
   private final PeerService service;
   private final ServerCallStreamObserver<RelayReply> replies;
   private final Map<Long, CompletableFuture<ByteString>> inFlight = new ConcurrentHashMap<>();
+  private final SendBudget budget;
 
   ServedRelay(PeerService service, ServerCallStreamObserver<RelayReply> replies) {
     this.service = service;
     this.replies = replies;
+    this.budget = new SendBudget(replies::isReady);
+    replies.setOnReadyHandler(budget::drained);
   }
 
   @Override
@@ -52,11 +59,21 @@ final class ServedRelay implements StreamObserver<RelayRequest> {
 
   private void start(long id, ForwardRequest call) {
     if (inFlight.containsKey(id)) {
-      reply(id, ForwardResponse.newBuilder()
-          .setError(StatusProto.fromStatusAndTrailers(
-              Status.INVALID_ARGUMENT.withDescription("relayed call " + id + " is already in flight on this stream"),
-              null))
-          .build());
+      // Answering under that id would end the call already in flight: drop this one.
+      logger.warn("replica {}: dropped a relayed call reusing id {} of a call in flight", service.replicaId(), id);
+      return;
+    }
+    Status refusal = null;
+    if (inFlight.size() >= RelayStream.MAX_IN_FLIGHT) {
+      refusal = Status.RESOURCE_EXHAUSTED.withDescription(
+          RelayStream.MAX_IN_FLIGHT + " relayed calls are already in flight on this stream; retry once fewer are");
+    } else if (!budget.hasRoom()) {
+      refusal = Status.RESOURCE_EXHAUSTED.withDescription(
+          "replica " + service.replicaId() + " has " + SendBudget.MAX_QUEUED_BYTES
+              + " bytes of replies the forwarding replica does not read; retry later");
+    }
+    if (refusal != null) {
+      reply(id, ForwardResponse.newBuilder().setError(StatusProto.fromStatusAndTrailers(refusal, null)).build());
       return;
     }
     Duration timeout =
@@ -81,7 +98,20 @@ final class ServedRelay implements StreamObserver<RelayRequest> {
 
   private void reply(long id, ForwardResponse response) {
     RelayReply reply = RelayReply.newBuilder().setId(id).setResponse(response).build();
+    int bytes = reply.getSerializedSize();
+    if (bytes > SendBudget.MAX_REPLY_BYTES) {
+      reply = RelayReply.newBuilder()
+          .setId(id)
+          .setResponse(ForwardResponse.newBuilder().setError(StatusProto.fromStatusAndTrailers(
+              Status.RESOURCE_EXHAUSTED.withDescription(
+                  "the reply is " + bytes + " bytes, over the " + SendBudget.MAX_REPLY_BYTES
+                      + " a replica relays to another"),
+              null)))
+          .build();
+      bytes = reply.getSerializedSize();
+    }
     synchronized (replies) {
+      budget.sent(bytes);
       try {
         replies.onNext(reply);
       } catch (StatusRuntimeException | IllegalStateException ended) {

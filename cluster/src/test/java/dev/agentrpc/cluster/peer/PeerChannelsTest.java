@@ -10,6 +10,7 @@ import dev.agentrpc.cluster.proto.v1.PeerGrpc;
 import dev.agentrpc.cluster.proto.v1.RelayReply;
 import dev.agentrpc.cluster.proto.v1.RelayRequest;
 import dev.agentrpc.server.spi.RemoteCall;
+import io.grpc.Context;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +80,37 @@ class PeerChannelsTest {
 
     assertThat(call.failure.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void theCallersContextDeadlineShortensTheTimeout() throws Exception {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    Context.CancellableContext caller = Context.current().withDeadlineAfter(300, TimeUnit.MILLISECONDS, timer);
+    try {
+      Outcome call = caller.call(() -> forward("x", Duration.ofSeconds(30)));
+
+      assertThat(peer.requests.poll(10, TimeUnit.SECONDS).getCall().getTimeoutMicros()).isLessThanOrEqualTo(300_000L);
+      assertThat(call.failure.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    } finally {
+      caller.cancel(null);
+      timer.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRequestTooLargeToRelayFailsAloneAndTheStreamGoesOn() throws Exception {
+    Outcome tooLarge = new Outcome();
+    channels.forward("r2", address, "x", Any.pack(StringValue.of("x".repeat(4 * 1024 * 1024))), Map.of(),
+        Duration.ofSeconds(10).toNanos(), tooLarge);
+
+    Status status = tooLarge.failure.get(10, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("client 'x'", "bytes");
+    Outcome next = forward("y", Duration.ofSeconds(10));
+    RelayRequest sent = peer.requests.poll(10, TimeUnit.SECONDS);
+    assertThat(sent.getCall().getClient()).isEqualTo("y");
+    peer.reply(sent.getId(), ByteString.copyFromUtf8("fine"));
+    assertThat(next.reply.get(10, TimeUnit.SECONDS).toStringUtf8()).isEqualTo("fine");
   }
 
   @Test
