@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Redials: the backoff starts over only once the server showed it accepted a connection
  * (it sent a command, or the stream stayed up for {@value #STABLE_AFTER_SECONDS} s), so a
- * server that refuses at once is dialed ever more slowly. A connection replaced by a newer
+ * server that refuses at once is dialed ever more slowly. While the server cannot be reached,
+ * the channel tries to connect on this backoff, not on gRPC's own reconnect backoff, and the
+ * client dials the moment the channel connects. A connection replaced by a newer
  * one with the same name (ABORTED from the server) is logged at WARN and redialed only
  * after the maximum backoff: two agents sharing a name take turns, slowly, instead of
  * flapping. When the channel is shut down the client stops, in state CLOSED.
@@ -99,7 +101,11 @@ public final class StreamClient implements AutoCloseable {
      * right after, so a refused client goes CONNECTING, CONNECTED, WAITING_TO_RECONNECT.
      */
     CONNECTED,
-    /** The last stream ended; a redial is scheduled. */
+    /**
+     * The last stream ended, or the channel failed to connect; a redial is scheduled. While
+     * the channel is in TRANSIENT_FAILURE, each attempt makes it connect again without opening
+     * a stream, so the client stays in this state until the channel connects.
+     */
     WAITING_TO_RECONNECT,
     /** Closed, by {@link #close()} or because the channel was shut down; terminal. */
     CLOSED
@@ -141,6 +147,8 @@ public final class StreamClient implements AutoCloseable {
   private SynchronizationContext.ScheduledHandle redial; // sync only
   // sync only: the stream of the last dial found the channel not connected, and never connected
   private boolean dialedUnconnected;
+  private boolean awaitingChannel; // sync only: the scheduled redial waits for the channel to connect
+  private boolean watchingChannel; // sync only: a dialWhenConnected watcher is registered
 
   private StreamClient(Builder builder) {
     this.channel = builder.channel;
@@ -234,6 +242,7 @@ public final class StreamClient implements AutoCloseable {
 
   private void dial() {
     redial = null;
+    awaitingChannel = false;
     if (closing || state == State.CLOSED) {
       return;
     }
@@ -246,10 +255,8 @@ public final class StreamClient implements AutoCloseable {
       ConnectivityState now = managed.getState(false);
       dialedUnconnected = now != ConnectivityState.READY;
       if (now == ConnectivityState.TRANSIENT_FAILURE) {
-        // One backoff, ours: a channel still waiting out its own reconnect backoff would
-        // fail this stream at once and make the delays add up. Only then: a reset also
-        // makes the channel resolve its target again, which a storm of dials would repeat.
-        managed.resetConnectBackoff();
+        reconnect(managed);
+        return;
       }
     }
     setState(State.CONNECTING);
@@ -270,6 +277,23 @@ public final class StreamClient implements AutoCloseable {
     } catch (RuntimeException e) {
       onEnded(next, Status.fromThrowable(e));
     }
+  }
+
+  /**
+   * Makes a channel that failed to connect try again now, on this client's backoff rather
+   * than the channel's own (1 s, growing 1.6 times to 2 min), and dials once it is connected.
+   * No stream is opened meanwhile: on a channel in TRANSIENT_FAILURE it would fail at once,
+   * costing a stream for nothing on every attempt.
+   */
+  private void reconnect(ManagedChannel managed) {
+    // Only here, where it matters: a reset also makes the channel resolve its target again.
+    managed.resetConnectBackoff();
+    if (state != State.WAITING_TO_RECONNECT) {
+      setState(State.WAITING_TO_RECONNECT);
+    }
+    redial = sync.schedule(this::dial, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, SharedTimer.get());
+    awaitingChannel = true;
+    dialWhenConnected();
   }
 
   private void onConnected(ClientConnection connected) {
@@ -335,32 +359,41 @@ public final class StreamClient implements AutoCloseable {
     setState(State.WAITING_TO_RECONNECT);
     redial = sync.schedule(this::dial, delay, TimeUnit.NANOSECONDS, SharedTimer.get());
     if (dialedUnconnected && status.getCode() != Status.Code.ABORTED) {
-      dialWhenConnected(redial);
+      awaitingChannel = true;
+      dialWhenConnected();
     }
   }
 
   /**
-   * Dials at once, instead of when {@code wait} ends, once the channel is connected. A stream
-   * opened on a channel in TRANSIENT_FAILURE fails at once, even while the reconnect its dial
-   * started succeeds: without this, an agent would wait one more backoff after its server
-   * came back. Only after a dial on an unconnected channel: a stream the server itself
-   * refused or ended waits out its backoff.
+   * Dials at once, instead of when the scheduled redial is due, once the channel is connected:
+   * without this, an agent would wait one more backoff after its server came back. Only while
+   * the redial waits for the channel ({@code awaitingChannel}): a stream the server itself
+   * refused or ended waits out its backoff. One watcher at most, however many attempts a long
+   * outage takes: the channel keeps its listeners until its state changes.
    */
-  private void dialWhenConnected(SynchronizationContext.ScheduledHandle wait) {
+  private void dialWhenConnected() {
     ManagedChannel managed = (ManagedChannel) channel;
     ConnectivityState now = managed.getState(false);
     if (now == ConnectivityState.READY) {
-      wait.cancel();
+      redial.cancel();
       dial();
       return;
     }
+    if (watchingChannel) {
+      return; // the registered watcher looks at the redial scheduled when it fires
+    }
+    watchingChannel = true;
     managed.notifyWhenStateChanged(
         now,
         () ->
             sync.execute(
                 () -> {
-                  if (redial == wait && !closing && state == State.WAITING_TO_RECONNECT) {
-                    dialWhenConnected(wait);
+                  watchingChannel = false;
+                  if (awaitingChannel
+                      && redial != null
+                      && !closing
+                      && state == State.WAITING_TO_RECONNECT) {
+                    dialWhenConnected();
                   }
                 }));
   }

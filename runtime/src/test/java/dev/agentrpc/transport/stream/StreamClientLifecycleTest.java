@@ -6,11 +6,14 @@ import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.testing.Fleet;
 import dev.agentrpc.testing.TestAgent;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -226,44 +229,94 @@ class StreamClientLifecycleTest {
     Clients clients = Clients.create();
     Server server = startController(clients, 0);
     int port = server.getPort();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
     BlockingQueue<Long> times = new LinkedBlockingQueue<>();
-    try (StreamClient agent = recording(channel, "back", Duration.ofMillis(300), states, times)) {
+    try (CountingChannel counting = new CountingChannel(port);
+        StreamClient agent = recording(counting.channel, "back", Duration.ofMillis(300), states, times)) {
       clients.awaitConnected(java.util.List.of("back"), Fleet.WAIT);
       server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      // Eight failed dials: by then the channel's own reconnect backoff has grown past ours,
-      // so only our dials make it try again.
-      for (int failed = 0; failed < 8; ) {
-        take(times);
-        if (next(states) == StreamClient.State.WAITING_TO_RECONNECT) {
-          failed++;
-        }
-      }
-      server = startController(clients, port); // the next dial is 240 ms or more away
+      // Six failed connection attempts: by then the channel's own reconnect backoff has grown
+      // past ours, so only our attempts make it try again.
+      counting.awaitAttempts(6);
+      states.clear();
+      times.clear();
+      server = startController(clients, port); // the next attempt is 240 ms or more away
+      CompletableFuture<Long> readyAt = new CompletableFuture<>();
+      counting.whenReady(() -> readyAt.complete(System.nanoTime()));
 
-      // That dial's stream may still fail at once (the channel is in TRANSIENT_FAILURE while
-      // the reconnect it started runs), but the agent dials again the moment the channel
-      // connects, not a whole backoff (at least 240 ms) later.
-      long waitingSince = 0;
-      int waits = 0;
-      while (true) {
-        long at = take(times);
-        StreamClient.State state = next(states);
-        if (state == StreamClient.State.CONNECTED) {
-          break;
-        }
-        if (state == StreamClient.State.WAITING_TO_RECONNECT) {
-          waits++;
-          waitingSince = at;
-        } else if (state == StreamClient.State.CONNECTING && waits > 0) {
-          assertThat(Duration.ofNanos(at - waitingSince)).isLessThan(Duration.ofMillis(200));
-        }
-      }
-      assertThat(waits).isLessThanOrEqualTo(1);
+      // The attempt connects the channel; the agent dials the moment it does, not a whole
+      // backoff (at least 240 ms) later, and opens no stream that fails before.
+      assertThat(next(states)).isEqualTo(StreamClient.State.CONNECTING);
+      long dialedAt = take(times);
+      assertThat(next(states)).isEqualTo(StreamClient.State.CONNECTED);
+      long ready = readyAt.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(dialedAt - ready)).isLessThan(Duration.ofMillis(200));
       clients.awaitConnected(java.util.List.of("back"), Fleet.WAIT);
     } finally {
-      channel.shutdownNow();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      clients.close();
+    }
+  }
+
+  @Test
+  void whileTheControllerIsDownTheChannelRetriesOnTheAgentsBackoffWithoutOpeningStreams()
+      throws Exception {
+    Clients clients = Clients.create();
+    Server server = startController(clients, 0);
+    BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+    BlockingQueue<Long> times = new LinkedBlockingQueue<>();
+    try (CountingChannel counting = new CountingChannel(server.getPort());
+        StreamClient agent =
+            StreamClient.newBuilder(counting.channel, "down", new HandlerRegistry())
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .onStateChange(states::add)
+                .start()) {
+      clients.awaitConnected(java.util.List.of("down"), Fleet.WAIT);
+      counting.attempts.clear();
+      states.clear();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+
+      long first = counting.nextAttempt();
+      long sixth = 0;
+      for (int i = 2; i <= 6; i++) {
+        sixth = counting.nextAttempt();
+      }
+
+      // Ours: 80, 128, 205, 200 and 200 ms (+-20%). gRPC's own backoff would wait 1 s, 1.6 s,
+      // 2.6 s and 4.1 s between its attempts.
+      assertThat(Duration.ofNanos(sixth - first)).isLessThan(Duration.ofMillis(2500));
+      // A stream is opened only by the first redial, which found the channel idle.
+      assertThat(states.stream().filter(s -> s == StreamClient.State.CONNECTING).count())
+          .isLessThanOrEqualTo(2);
+    } finally {
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      clients.close();
+    }
+  }
+
+  @Test
+  void anAgentWhoseRedialFoundTheControllerDownRejoinsSoonAfterItRestarts() throws Exception {
+    Clients clients = Clients.create();
+    Server server = startController(clients, 0);
+    int port = server.getPort();
+    try (CountingChannel counting = new CountingChannel(port);
+        StreamClient agent =
+            StreamClient.newBuilder(counting.channel, "soon", new HandlerRegistry())
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .start()) {
+      clients.awaitConnected(java.util.List.of("soon"), Fleet.WAIT);
+      counting.attempts.clear();
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      counting.nextAttempt(); // the redial finds the controller down
+      counting.nextAttempt(); // and the next one too: the channel's own backoff is 1 s by now
+
+      server = startController(clients, port);
+      long restarted = System.nanoTime();
+      clients.awaitConnected(java.util.List.of("soon"), Fleet.WAIT);
+
+      // The agent's next attempt is at most 256 ms + 20% away, well before the channel's own.
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofMillis(600));
+    } finally {
       server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       clients.close();
     }
@@ -328,5 +381,51 @@ class StreamClientLifecycleTest {
 
   private static long take(BlockingQueue<Long> queue) throws InterruptedException {
     return next(queue);
+  }
+
+  /** A channel to 127.0.0.1 on its own event loop that records each TCP connection it attempts. */
+  private static final class CountingChannel implements AutoCloseable {
+    final BlockingQueue<Long> attempts = new LinkedBlockingQueue<>();
+    private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+    final ManagedChannel channel;
+
+    CountingChannel(int port) {
+      channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .usePlaintext()
+              .eventLoopGroup(group)
+              .channelFactory(
+                  () -> {
+                    attempts.add(System.nanoTime());
+                    return new NioSocketChannel();
+                  })
+              .build();
+    }
+
+    long nextAttempt() throws InterruptedException {
+      return take(attempts);
+    }
+
+    void awaitAttempts(int count) throws InterruptedException {
+      for (int i = 0; i < count; i++) {
+        nextAttempt();
+      }
+    }
+
+    /** Runs {@code action} when the channel next becomes READY. */
+    void whenReady(Runnable action) {
+      ConnectivityState now = channel.getState(false);
+      if (now == ConnectivityState.READY) {
+        action.run();
+        return;
+      }
+      channel.notifyWhenStateChanged(now, () -> whenReady(action));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    }
   }
 }
