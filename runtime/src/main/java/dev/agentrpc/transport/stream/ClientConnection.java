@@ -33,6 +33,7 @@ final class ClientConnection
   private volatile boolean acknowledged;
   private boolean connected; // onReady thread only
   private volatile boolean warnedFull;
+  private volatile long retryAfterNanos;
 
   ClientConnection(
       Function<ResponseSink, Dispatcher> dispatchers, long maxOutboundBytes, Events events) {
@@ -69,6 +70,14 @@ final class ClientConnection
     return acknowledged || commandReceived;
   }
 
+  /**
+   * How soon the server asked to be dialed again when it refused this stream for being busy
+   * ({@link RetryHint}), in nanoseconds; 0 if it did not.
+   */
+  long retryAfterNanos() {
+    return retryAfterNanos;
+  }
+
   /** How long ago the stream was opened. */
   long ageNanos() {
     return System.nanoTime() - startNanos;
@@ -93,6 +102,7 @@ final class ClientConnection
 
   @Override
   public void onError(Throwable t) {
+    retryAfterNanos = RetryHint.delayNanos(t);
     end(Status.fromThrowable(t));
   }
 

@@ -1,6 +1,7 @@
 package dev.agentrpc.transport.stream;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,6 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (an agent needs one) and streams still waiting for their Hello.
  */
 final class StreamAdmission {
+  /**
+   * How soon an agent refused because too many streams wait for their Hello is asked to come
+   * back ({@link RetryHint}). Such a stream normally says Hello within milliseconds of its
+   * start: a full bound means the server is busy (a join storm), not that it is down.
+   */
+  static final long RETRY_AFTER_MILLIS = 100;
+
   private final int maxStreamsPerConnection;
   private final int maxAwaitingHello;
   private final ConcurrentHashMap<Object, Integer> streamsByConnection = new ConcurrentHashMap<>();
@@ -21,16 +29,19 @@ final class StreamAdmission {
 
   /**
    * Admits a new stream on {@code connection} (its remote address; null if unknown): null if
-   * admitted, else the status to refuse it with. An admitted stream is later given back with
-   * {@link #helloDone} once and {@link #ended} once.
+   * admitted, else what to end it with. An admitted stream is later given back with {@link
+   * #helloDone} once and {@link #ended} once.
    */
-  Status admit(Object connection) {
+  StatusRuntimeException admit(Object connection) {
     if (awaitingHello.incrementAndGet() > maxAwaitingHello) {
       awaitingHello.decrementAndGet();
-      return Status.RESOURCE_EXHAUSTED.withDescription(
-          maxAwaitingHello
-              + " Connect streams already wait for their Hello; retry later"
-              + " (StreamServer.Builder.maxStreamsAwaitingHello)");
+      return RetryHint.refusal(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              maxAwaitingHello
+                  + " Connect streams already wait for their Hello; retry in about "
+                  + RETRY_AFTER_MILLIS
+                  + " ms (StreamServer.Builder.maxStreamsAwaitingHello)"),
+          RETRY_AFTER_MILLIS);
     }
     if (connection == null) {
       return null;
@@ -49,10 +60,11 @@ final class StreamAdmission {
     if (!admitted[0]) {
       awaitingHello.decrementAndGet();
       return Status.RESOURCE_EXHAUSTED.withDescription(
-          "this connection already has "
-              + maxStreamsPerConnection
-              + " Connect streams open; an agent needs one"
-              + " (StreamServer.Builder.maxStreamsPerConnection)");
+              "this connection already has "
+                  + maxStreamsPerConnection
+                  + " Connect streams open; an agent needs one"
+                  + " (StreamServer.Builder.maxStreamsPerConnection)")
+          .asRuntimeException();
     }
     return null;
   }

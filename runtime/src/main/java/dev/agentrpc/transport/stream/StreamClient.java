@@ -49,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * (it sent a command, or the stream stayed up for {@value #STABLE_AFTER_SECONDS} s), so a
  * server that refuses at once is dialed ever more slowly. While the server cannot be reached,
  * the channel tries to connect on this backoff, not on gRPC's own reconnect backoff, and the
- * client dials the moment the channel connects. A connection replaced by a newer
+ * client dials the moment the channel connects. A server that refuses a stream only for being
+ * busy (too many streams waiting for their Hello) says when to come back, about 100 ms; the
+ * client retries then, growing that delay 1.6 times per refusal in a row up to the maximum
+ * backoff, and leaves its backoff as it was. A connection replaced by a newer
  * one with the same name (ABORTED from the server) is logged at WARN and redialed only
  * after the maximum backoff: two agents sharing a name take turns, slowly, instead of
  * flapping. When the channel is shut down the client stops, in state CLOSED.
@@ -147,6 +150,7 @@ public final class StreamClient implements AutoCloseable {
   private SynchronizationContext.ScheduledHandle redial; // sync only
   // sync only: the stream of the last dial found the channel not connected, and never connected
   private boolean dialedUnconnected;
+  private int busyRefusals; // sync only: streams refused in a row by a busy server
   private boolean awaitingChannel; // sync only: the scheduled redial waits for the channel to connect
   private boolean watchingChannel; // sync only: a dialWhenConnected watcher is registered
 
@@ -340,7 +344,14 @@ public final class StreamClient implements AutoCloseable {
       return;
     }
     long delay;
-    if (status.getCode() == Status.Code.ABORTED) {
+    boolean busy = ended.retryAfterNanos() > 0;
+    busyRefusals = busy ? busyRefusals + 1 : 0;
+    if (busy) {
+      // The server is up but busy (a join storm): come back about when it asked, not after
+      // the backoff an outage grew; refusals in a row space the retries out, to the maximum.
+      delay = Backoff.jittered(busyDelayNanos(ended.retryAfterNanos()));
+      logStreamEnd(status, delay);
+    } else if (status.getCode() == Status.Code.ABORTED) {
       backoff.nextDelayNanos(); // keep growing: being replaced is no sign of acceptance
       delay = Backoff.jittered(maxBackoffNanos);
       logger.warn(
@@ -358,10 +369,16 @@ public final class StreamClient implements AutoCloseable {
     }
     setState(State.WAITING_TO_RECONNECT);
     redial = sync.schedule(this::dial, delay, TimeUnit.NANOSECONDS, SharedTimer.get());
-    if (dialedUnconnected && status.getCode() != Status.Code.ABORTED) {
+    if (dialedUnconnected && !busy && status.getCode() != Status.Code.ABORTED) {
       awaitingChannel = true;
       dialWhenConnected();
     }
+  }
+
+  /** The server's delay grown 1.6 times per earlier refusal in a row, at most the maximum backoff. */
+  private long busyDelayNanos(long askedNanos) {
+    double grown = askedNanos * Math.pow(1.6, Math.min(busyRefusals - 1, 64));
+    return (long) Math.min(grown, maxBackoffNanos);
   }
 
   /**

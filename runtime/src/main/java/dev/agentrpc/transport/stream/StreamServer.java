@@ -26,6 +26,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -171,11 +172,12 @@ public final class StreamServer implements BindableService {
 
   private StreamObserver<ClientToServer> open(ServerCallStreamObserver<ServerToClient> responses) {
     Peer<?, ?> peer = PEER.get();
-    Status refused = admission.admit(peer.address);
+    StatusRuntimeException refused = admission.admit(peer.address);
     if (refused != null) {
       rateLimited.warn(
-          "admission", "refused a Connect stream from " + peer.address + ": " + refused.getDescription());
-      responses.onError(refused.asRuntimeException());
+          "admission",
+          "refused a Connect stream from " + peer.address + ": " + refused.getStatus().getDescription());
+      responses.onError(refused);
       return new Ignored();
     }
     return new ServerConnection(clients, responses, helloTimeoutNanos, admission, joinPolicy, peer);

@@ -7,8 +7,13 @@ import dev.agentrpc.testing.Fleet;
 import dev.agentrpc.testing.RawStream;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import dev.agentrpc.testing.TestAgent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +58,34 @@ class StreamAdmissionTest {
       assertThat(refused.getDescription()).contains("already wait for their Hello");
       assertThat(first.isOpen()).isTrue();
       assertThat(second.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void anAgentRefusedBecauseStreamsWaitForTheirHelloComesBackSoonNotAfterItsBackoff()
+      throws Exception {
+    try (Fleet fleet =
+        Fleet.start(Clients.create(), server -> server.maxStreamsAwaitingHello(1))) {
+      RawStream silent = new RawStream(fleet.readyChannel()); // takes the one place
+      BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
+      StreamClient agent =
+          fleet.startAgent(
+              "refused",
+              new TestAgent("refused").registry(),
+              options -> options.backoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).onStateChange(states::add));
+      StreamClient.State state;
+      do {
+        state = states.poll(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(state).as("a state change within %s", Fleet.WAIT).isNotNull();
+      } while (state != StreamClient.State.WAITING_TO_RECONNECT);
+      assertThat(agent.lastEnd().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+      silent.cancel();
+      long freed = System.nanoTime();
+      fleet.awaitJoin("refused");
+
+      // The server asked for about 100 ms; the agent's backoff would have been 4 s or more.
+      assertThat(Duration.ofNanos(System.nanoTime() - freed)).isLessThan(Duration.ofSeconds(1));
     }
   }
 }
