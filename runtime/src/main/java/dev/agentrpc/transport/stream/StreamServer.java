@@ -274,13 +274,16 @@ public final class StreamServer implements BindableService {
     public void onCompleted() {}
   }
 
+  /** How many Connect streams may wait for their Hello at once, unless set. */
+  public static final int DEFAULT_MAX_STREAMS_AWAITING_HELLO = 16_384;
+
   /** Options of a {@link StreamServer}. */
   public static final class Builder {
     private final Clients clients;
     private Duration helloTimeout = Duration.ofSeconds(10);
     private HealthStatusManager health;
     private int maxStreamsPerConnection = 4;
-    private int maxStreamsAwaitingHello = 1024;
+    private int maxStreamsAwaitingHello = DEFAULT_MAX_STREAMS_AWAITING_HELLO;
     private JoinPolicy joinPolicy = JoinPolicies.anyName();
     private PollSessions pollSessions;
 
@@ -334,7 +337,14 @@ public final class StreamServer implements BindableService {
 
     /**
      * How many Connect streams may be open without having said Hello yet, over all
-     * connections; a stream beyond is refused with RESOURCE_EXHAUSTED. 1024 unless set.
+     * connections; a stream beyond is refused with RESOURCE_EXHAUSTED, and its agent told to
+     * retry in about 100 ms. {@value StreamServer#DEFAULT_MAX_STREAMS_AWAITING_HELLO} unless set.
+     *
+     * <p>In a join storm (every agent redialing a restarted controller) streams wait for their
+     * Hello while the controller works through the connections ahead of them, so the bound is
+     * sized for a fleet of that many agents rejoining at once. A stream waiting for its Hello
+     * holds about 4 KiB, for at most {@link #helloTimeout}; lower the bound on a controller
+     * with little memory, raise it for a larger fleet.
      */
     public Builder maxStreamsAwaitingHello(int max) {
       if (max < 1) {
