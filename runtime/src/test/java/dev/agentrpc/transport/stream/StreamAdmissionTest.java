@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentrpc.server.Clients;
 import dev.agentrpc.testing.Fleet;
 import dev.agentrpc.testing.RawStream;
+import dev.agentrpc.testing.TestAgent;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import dev.agentrpc.testing.TestAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,10 @@ class StreamAdmissionTest {
           fleet.startAgent(
               "refused",
               new TestAgent("refused").registry(),
-              options -> options.backoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).onStateChange(states::add));
+              options ->
+                  options
+                      .backoff(Duration.ofSeconds(5), Duration.ofSeconds(5))
+                      .onStateChange(states::add));
       StreamClient.State state;
       do {
         state = states.poll(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
