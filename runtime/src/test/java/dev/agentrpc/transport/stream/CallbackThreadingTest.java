@@ -123,16 +123,32 @@ class CallbackThreadingTest {
   @Test
   void aCallNamesItsOwnExecutor() throws Exception {
     fleet = Fleet.start();
-    fleet.agent("a", new TestAgent("a").registry());
+    // The agent answers only once the stage below is attached: attached to a future already
+    // complete, it would run on this thread.
+    CountDownLatch attached = new CountDownLatch(1);
+    fleet.agent(
+        "a",
+        new HandlerRegistry()
+            .register(
+                StringValue.getDefaultInstance(),
+                request -> {
+                  try {
+                    attached.await(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw Status.CANCELLED.withDescription("interrupted").asException();
+                  }
+                  return request;
+                }));
     ExecutorService mine = Executors.newSingleThreadExecutor(r -> new Thread(r, "mine"));
     try {
-      String thread =
+      CompletableFuture<String> thread =
           fleet.clients()
               .call("a", StringValue.of("x"), StringValue.parser(), LONG, mine)
-              .thenApply(reply -> Thread.currentThread().getName())
-              .get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+              .thenApply(reply -> Thread.currentThread().getName());
+      attached.countDown();
 
-      assertThat(thread).isEqualTo("mine");
+      assertThat(thread.get(Fleet.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("mine");
     } finally {
       mine.shutdownNow();
     }
