@@ -75,13 +75,17 @@ class TracingTest {
                       }
 
                       @Override
-                      public void onEnd(Status status) {
-                        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                          agentTimedOut.countDown();
-                        }
-                      }
+                      public void onEnd(Status status) {}
                     })
-            .observe(AgentTracing.create(agentSide, "agent-1"));
+            .observe(AgentTracing.create(agentSide, "agent-1"))
+            // added after the tracing: its onEnd comes after the tracing's, once the span ended
+            .observe(
+                (method, metadata) ->
+                    status -> {
+                      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                        agentTimedOut.countDown();
+                      }
+                    });
     fleet.agent("agent-1", handlers);
   }
 
