@@ -19,9 +19,11 @@ class TlsMisconfigurationTest {
     try (SecureFleet fleet =
         SecureFleet.start(SecureFleet.mutualTls(Certificates.get().controller), JoinPolicies.certificateNames())) {
       DialLog dials = new DialLog();
-      StreamClient agent = fleet.dial("agent-1", "agent-1", InsecureChannelCredentials.create(), dials.options());
+      StreamClient agent =
+          fleet.dial(
+              "agent-1", "agent-1", fleet.channel(InsecureChannelCredentials.create(), dials.connections()), dials.options());
 
-      dials.assertBacksOff();
+      dials.assertConnectionsBackOff();
 
       // gRPC sees the controller close the connection: a TLS server drops bytes that are not TLS.
       Status failure = agent.lastEnd();
@@ -37,9 +39,10 @@ class TlsMisconfigurationTest {
         SecureFleet.start(SecureFleet.mutualTls(Certificates.get().controller), JoinPolicies.certificateNames())) {
       DialLog dials = new DialLog();
       // The JDK's default trusted roots: the test CA is not among them.
-      StreamClient agent = fleet.dial("agent-1", "agent-1", TlsChannelCredentials.create(), dials.options());
+      StreamClient agent =
+          fleet.dial("agent-1", "agent-1", fleet.channel(TlsChannelCredentials.create(), dials.connections()), dials.options());
 
-      dials.assertBacksOff();
+      dials.assertConnectionsBackOff();
 
       Status failure = agent.lastEnd();
       assertThat(failure.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
