@@ -88,7 +88,7 @@ final class DialLog implements Consumer<State> {
   /**
    * Waits for the channel's 8th connection (with {@link #connections()} set), then asserts
    * that the agent had it connect again on its backoff, not at once: the seven waits between
-   * connections add up to more than 500 ms and the last is longer than the first (at 20 ms
+   * connections add up to more than 500 ms and the last is longer than the second (at 20 ms
    * growing 1.6 times, ±20%, they add up to at least 690 ms), and no stream was opened past
    * the first dial's.
    */
@@ -105,7 +105,8 @@ final class DialLog implements Consumer<State> {
     }
     long total = waits.stream().mapToLong(Long::longValue).sum();
     assertThat(Duration.ofNanos(total)).as("the 7 waits, %s ns", waits).isGreaterThan(Duration.ofMillis(500));
-    assertThat(waits.get(6)).as("the last wait against the first, %s ns", waits).isGreaterThan(waits.get(0));
+    // Against the second: the first wait holds the first, cold, handshake too.
+    assertThat(waits.get(6)).as("the last wait against the second, %s ns", waits).isGreaterThan(waits.get(1));
     assertThat(dials()).as("streams opened while no connection succeeds").hasSizeLessThanOrEqualTo(2);
   }
 

@@ -290,6 +290,7 @@ public final class StreamClient implements AutoCloseable {
    * costing a stream for nothing on every attempt.
    */
   private void reconnect(ManagedChannel managed) {
+    busyRefusals = 0; // the server went away: its next refusal starts the busy delays over
     // Only here, where it matters: a reset also makes the channel resolve its target again.
     managed.resetConnectBackoff();
     if (state != State.WAITING_TO_RECONNECT) {
@@ -344,7 +345,11 @@ public final class StreamClient implements AutoCloseable {
       return;
     }
     long delay;
-    boolean busy = ended.retryAfterNanos() > 0;
+    // A hint counts only where it belongs: a stream refused before it was accepted.
+    boolean busy =
+        ended.retryAfterNanos() > 0
+            && status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+            && !ended.wasAccepted();
     busyRefusals = busy ? busyRefusals + 1 : 0;
     if (busy) {
       // The server is up but busy (a join storm): come back about when it asked, not after

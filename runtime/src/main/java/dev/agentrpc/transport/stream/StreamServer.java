@@ -342,9 +342,10 @@ public final class StreamServer implements BindableService {
      *
      * <p>In a join storm (every agent redialing a restarted controller) streams wait for their
      * Hello while the controller works through the connections ahead of them, so the bound is
-     * sized for a fleet of that many agents rejoining at once. A stream waiting for its Hello
-     * holds about 4 KiB, for at most {@link #helloTimeout}; lower the bound on a controller
-     * with little memory, raise it for a larger fleet.
+     * sized for a fleet of that many agents rejoining at once. A silent stream waiting for its
+     * Hello holds about 4 KiB, one that sends an unfinished Hello what it sent (up to the
+     * inbound message limit), for at most {@link #helloTimeout}; lower the bound on a
+     * controller with little memory, raise it for a larger fleet.
      */
     public Builder maxStreamsAwaitingHello(int max) {
       if (max < 1) {

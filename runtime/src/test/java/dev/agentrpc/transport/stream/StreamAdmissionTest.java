@@ -66,7 +66,10 @@ class StreamAdmissionTest {
       throws Exception {
     try (Fleet fleet =
         Fleet.start(Clients.create(), server -> server.maxStreamsAwaitingHello(1))) {
-      RawStream silent = new RawStream(fleet.readyChannel()); // takes the one place
+      ManagedChannel channel = fleet.readyChannel();
+      RawStream silent = new RawStream(channel); // takes the one place
+      // Refused: so the silent stream holds the place before the agent dials.
+      assertThat(new RawStream(channel).awaitClose().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       BlockingQueue<StreamClient.State> states = new LinkedBlockingQueue<>();
       StreamClient agent =
           fleet.startAgent(
