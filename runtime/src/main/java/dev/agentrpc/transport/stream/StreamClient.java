@@ -296,7 +296,10 @@ public final class StreamClient implements AutoCloseable {
     if (state != State.WAITING_TO_RECONNECT) {
       setState(State.WAITING_TO_RECONNECT);
     }
-    redial = sync.schedule(this::dial, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, SharedTimer.get());
+    long delay = backoff.nextDelayNanos();
+    logger.debug("client '{}': the controller cannot be reached yet; its channel tries again now and in {} ms",
+        name, TimeUnit.NANOSECONDS.toMillis(delay));
+    redial = sync.schedule(this::dial, delay, TimeUnit.NANOSECONDS, SharedTimer.get());
     awaitingChannel = true;
     dialWhenConnected();
   }
