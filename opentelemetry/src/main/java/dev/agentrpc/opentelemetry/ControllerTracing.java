@@ -10,6 +10,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * OpenTelemetry spans of a controller's calls: one CLIENT span per call to one agent, whose
@@ -40,6 +41,12 @@ public final class ControllerTracing implements CallObserver {
   /** Spans made with {@code openTelemetry}'s tracer, propagated with its propagators. */
   public static ControllerTracing create(OpenTelemetry openTelemetry) {
     return new ControllerTracing(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+  }
+
+  /** The current OpenTelemetry context, for the later calls of a fan-out with a window. */
+  @Override
+  public UnaryOperator<Runnable> carryContext() {
+    return Context.current()::wrap;
   }
 
   /** Starts the call's span and puts its context in {@code metadata}; see {@link CallObserver}. */

@@ -11,6 +11,7 @@ import dev.agentrpc.client.HandlerObserver;
 import dev.agentrpc.client.HandlerRegistry;
 import dev.agentrpc.server.Calls;
 import dev.agentrpc.server.Clients;
+import dev.agentrpc.server.FanOutOptions;
 import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -143,6 +144,28 @@ class TracingTest {
     assertThat(spans(SpanKind.SERVER))
         .extracting(SpanData::getParentSpanId)
         .containsExactlyInAnyOrderElementsOf(clients.stream().map(SpanData::getSpanId).toList());
+  }
+
+  @Test
+  void theLaterCallsOfAFanOutWithAWindowAreUnderTheCallerToo() throws Exception {
+    fleet.agent("agent-2", fleet.handlers().observe(AgentTracing.create(agentSide, "agent-2")));
+    fleet.agent("agent-3", fleet.handlers().observe(AgentTracing.create(agentSide, "agent-3")));
+    Span operation = controllerSide.getTracer("test").spanBuilder("operation").startSpan();
+    try (Scope ignored = operation.makeCurrent()) {
+      // One at a time: the second and third start on the runtime's threads as the one before ends.
+      fleet.clients()
+          .fanOut(StringValue.of("hi"), StringValue.parser(), FanOutOptions.all().window(1))
+          .results()
+          .get(TestFleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      operation.end();
+    }
+
+    List<SpanData> clients = spans(SpanKind.CLIENT);
+    assertThat(clients).hasSize(3);
+    assertThat(clients)
+        .extracting(SpanData::getParentSpanId)
+        .containsOnly(operation.getSpanContext().getSpanId());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.agentrpc.server;
 
 import io.grpc.Status;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Observes the controller's calls, for metrics and tracing; installed with {@link
@@ -26,6 +27,16 @@ public interface CallObserver {
    * @return what hears the call's end, or null
    */
   Call onStart(String client, String method, Map<String, String> metadata);
+
+  /**
+   * Captures, on the thread that starts a fan-out, what {@link #onStart} reads from the
+   * current thread (such as the current trace), and returns how to run a later start within
+   * it: a fan-out with a window starts its later calls on the runtime's threads. Null, the
+   * default, when {@code onStart} reads nothing from the thread.
+   */
+  default UnaryOperator<Runnable> carryContext() {
+    return null;
+  }
 
   /** Hears how one observed call ended. */
   @FunctionalInterface

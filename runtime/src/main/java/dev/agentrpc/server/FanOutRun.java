@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +55,7 @@ final class FanOutRun<R> implements Context.CancellationListener {
   private boolean cancelInFlight;
   private long lastResultNanos;
 
+  private final UnaryOperator<Runnable> carried; // null unless observers carry a context
   private volatile ScheduledFuture<?> deadlineTimer;
   private volatile ScheduledFuture<?> stallTimer;
 
@@ -83,6 +85,9 @@ final class FanOutRun<R> implements Context.CancellationListener {
     this.ended = new boolean[this.targets.length];
     this.window = options.windowFor(this.targets.length);
     this.windowed = options.isWindowed();
+    Observers observers = clients.observers();
+    // Built on the caller's thread: what observers read from it, for starts on other threads.
+    this.carried = windowed && !observers.isEmpty() ? observers.carryContexts() : null;
   }
 
   /** Starts the first calls and the timers. */
@@ -143,7 +148,11 @@ final class FanOutRun<R> implements Context.CancellationListener {
           index = next++;
           inFlight++;
         }
-        startCall(index);
+        if (carried == null) {
+          startCall(index);
+        } else {
+          carried.apply(() -> startCall(index)).run();
+        }
       }
       missed = pumping.addAndGet(-missed);
     } while (missed != 0);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,28 @@ final class Observers {
       }
     }
     return calls;
+  }
+
+  /**
+   * What the observers carry from this thread to a later start ({@link
+   * CallObserver#carryContext}), as one wrapper; null if none carries anything.
+   */
+  UnaryOperator<Runnable> carryContexts() {
+    UnaryOperator<Runnable> all = null;
+    for (CallObserver observer : observers) {
+      UnaryOperator<Runnable> carried;
+      try {
+        carried = observer.carryContext();
+      } catch (RuntimeException e) {
+        logger.warn("CallObserver {} threw capturing the context of a fan-out", observer, e);
+        continue;
+      }
+      if (carried != null) {
+        UnaryOperator<Runnable> before = all;
+        all = before == null ? carried : task -> before.apply(carried.apply(task));
+      }
+    }
+    return all;
   }
 
   /** Observes a call that could not start: it ends at once with {@code status}. */
