@@ -121,14 +121,6 @@ final class RelayStream extends ClientCall.Listener<RelayReply> {
     }
   }
 
-  /** Ends the stream; its calls in flight end UNAVAILABLE. */
-  void close() {
-    synchronized (this) {
-      closed = true; // nothing more is sent on a cancelled call
-    }
-    call.cancel("the forwarding replica closed its channel to replica " + replica, null);
-  }
-
   @Override
   public void onReady() {
     budget.drained();
