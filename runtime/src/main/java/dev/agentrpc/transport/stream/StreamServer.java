@@ -108,7 +108,12 @@ public final class StreamServer implements BindableService {
    *       #KEEPALIVE_TIME} and closes the connection when no answer comes within {@link
    *       #KEEPALIVE_TIMEOUT}, so a dead agent is noticed within 15 s and its pending calls
    *       fail UNAVAILABLE; and it permits the agents' own pings ({@link
-   *       StreamClient#configure}).
+   *       StreamClient#configure});
+   *   <li>on grpc-netty-shaded's {@code NettyServerBuilder}: the headers that accept an
+   *       agent's stream are sent as HPACK never-indexed literals, as {@code
+   *       neverIndexMetadataKeys} does. A stream's headers go out once, so indexing them only
+   *       kept table entries alive for the connection's life (about 0.3 KiB of heap per
+   *       agent here); the server's other calls send those headers a few dozen bytes longer.
    * </ul>
    *
    * <pre>{@code
@@ -120,6 +125,7 @@ public final class StreamServer implements BindableService {
    * @return {@code builder}
    */
   public static <T extends ServerBuilder<T>> T configure(T builder) {
+    HeaderIndexing.offFor(builder);
     return builder
         .callExecutor(new DirectForConnect())
         .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
