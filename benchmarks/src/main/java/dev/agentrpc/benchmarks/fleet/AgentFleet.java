@@ -8,17 +8,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +62,7 @@ public final class AgentFleet implements AutoCloseable {
   private final LongAdder connects = new LongAdder();
 
   private AgentFleet(int loops, int handlerThreads) {
-    DefaultThreadFactory loopThreads = new DefaultThreadFactory("fleet-loop", true);
-    group = Epoll.isAvailable() ? new EpollEventLoopGroup(loops, loopThreads) : new NioEventLoopGroup(loops, loopThreads);
+    group = FleetJvm.group(loops, "fleet-loop");
     pool = handlerThreads > 0 ? Executors.newFixedThreadPool(handlerThreads, new DefaultThreadFactory("fleet-handler", true)) : null;
   }
 
@@ -135,12 +125,7 @@ public final class AgentFleet implements AutoCloseable {
       throws InterruptedException {
     HandlerRegistry registry = EchoAgentHandlers.register(new HandlerRegistry(), new EchoAgent.Impl());
     Executor handlers = pool != null ? pool : Runnable::run;
-    // Counts every TCP connection the channels attempt, failed ones included.
-    ChannelFactory<io.grpc.netty.shaded.io.netty.channel.Channel> sockets =
-        () -> {
-          connects.increment();
-          return group instanceof EpollEventLoopGroup ? new EpollSocketChannel() : new NioSocketChannel();
-        };
+    ChannelFactory<io.grpc.netty.shaded.io.netty.channel.Channel> sockets = FleetJvm.countingSockets(group, connects);
     for (int start = 0; start < count; start += BATCH) {
       int end = Math.min(count, start + BATCH);
       CountDownLatch connected = new CountDownLatch(end - start);
@@ -187,16 +172,12 @@ public final class AgentFleet implements AutoCloseable {
    * each {@code stats} line with a {@link #STATS} line.
    */
   private void serveStats(InputStream in) {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line; (line = lines.readLine()) != null; ) {
-        if (line.equals("stats")) {
-          System.out.println(STATS + " " + dials.sum() + " " + ends.sum() + " " + connects.sum());
-          System.out.flush();
-        }
+    FleetJvm.readCommands(in, line -> {
+      if (line.equals("stats")) {
+        System.out.println(STATS + " " + dials.sum() + " " + ends.sum() + " " + connects.sum());
+        System.out.flush();
       }
-    } catch (IOException e) {
-      // the pipe broke: same as closed
-    }
+    });
   }
 
   /** Closes every agent, then their channels, the event loops and the handler pool. Idempotent. */
@@ -209,18 +190,7 @@ public final class AgentFleet implements AutoCloseable {
     for (StreamClient agent : agents) {
       agent.close();
     }
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow();
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    try {
-      for (ManagedChannel channel : channels) {
-        channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    FleetJvm.endChannels(channels, group);
     if (pool != null) {
       pool.shutdownNow();
     }

@@ -28,7 +28,14 @@ public final class AgentProcesses implements AutoCloseable {
   /** Agents per JVM unless told: 5,000 sockets stay well under an open-file limit of 20,000. */
   public static final int DEFAULT_PER_JVM = 5000;
 
+  /**
+   * The first word of every other line a child prints for its parent to read ({@link
+   * #nextReply}), rather than to show.
+   */
+  static final String REPLY = "FLEET-";
+
   private final List<Process> processes = new ArrayList<>();
+  private final List<BlockingQueue<Reply>> replies = new ArrayList<>();
   private final CountDownLatch ready;
   private final BlockingQueue<long[]> stats = new LinkedBlockingQueue<>();
   private final Thread hook = new Thread(this::destroyAll, "agent-processes-destroy");
@@ -44,6 +51,22 @@ public final class AgentProcesses implements AutoCloseable {
    */
   public static AgentProcesses launch(int port, int count, String prefix, int perJvm, List<String> fleetOptions)
       throws IOException, InterruptedException {
+    return launch(count, perJvm, (first, size) -> {
+      List<String> main = new ArrayList<>(List.of(
+          AgentFleet.class.getName(), "127.0.0.1", Integer.toString(port), Integer.toString(size), prefix,
+          "--first", Integer.toString(first)));
+      main.addAll(fleetOptions);
+      return main;
+    });
+  }
+
+  /**
+   * Starts child JVMs for {@code count} members, at most {@code perJvm} in each: {@code main}
+   * gives, for the JVM with members {@code first} to {@code first + size - 1}, its main class
+   * and arguments. The main class follows {@link AgentFleet}'s protocol: it prints {@link
+   * AgentFleet#READY} once set up, may answer {@code stats}, and exits when its input closes.
+   */
+  static AgentProcesses launch(int count, int perJvm, MainCommand main) throws IOException, InterruptedException {
     int jvms = Math.max(1, (count + perJvm - 1) / perJvm);
     AgentProcesses agents = new AgentProcesses(jvms);
     Runtime.getRuntime().addShutdownHook(agents.hook);
@@ -65,13 +88,13 @@ public final class AgentProcesses implements AutoCloseable {
             // One agent per process logs each redial at INFO; thousands in one JVM would spend
             // the storm writing those lines. Warnings and errors still show.
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp", System.getProperty("java.class.path"),
-            AgentFleet.class.getName(), "127.0.0.1", Integer.toString(port), Integer.toString(size), prefix,
-            "--first", Integer.toString(first)));
-        command.addAll(fleetOptions);
+            "-cp", System.getProperty("java.class.path")));
+        command.addAll(main.command(first, size));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         agents.processes.add(process);
-        agents.forward(process, "[agents " + j + "] ");
+        BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+        agents.replies.add(replies);
+        agents.forward(process, replies, "[agents " + j + "] ");
       }
       return agents;
     } catch (IOException | RuntimeException e) {
@@ -80,8 +103,8 @@ public final class AgentProcesses implements AutoCloseable {
     }
   }
 
-  /** Echoes a child's output, and counts its ready line. */
-  private void forward(Process process, String tag) {
+  /** Echoes a child's output, counts its ready line and queues its other {@link #REPLY} lines. */
+  private void forward(Process process, BlockingQueue<Reply> replies, String tag) {
     Thread reader =
         new Thread(
             () -> {
@@ -93,6 +116,8 @@ public final class AgentProcesses implements AutoCloseable {
                   } else if (line.startsWith(AgentFleet.STATS)) {
                     String[] f = line.split(" ");
                     stats.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+                  } else if (line.startsWith(REPLY)) {
+                    replies.add(new Reply(line, System.nanoTime()));
                   } else {
                     System.out.println(tag + line);
                   }
@@ -104,6 +129,55 @@ public final class AgentProcesses implements AutoCloseable {
             "agent-output");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /** The command of one child JVM: its main class, then its arguments. */
+  @FunctionalInterface
+  interface MainCommand {
+    List<String> command(int first, int size);
+  }
+
+  /** A {@link #REPLY} line of a child, and when this JVM read it ({@link System#nanoTime()}). */
+  record Reply(String line, long nanos) {
+    /** The line's words after the first. */
+    String[] words() {
+      String[] all = line.split(" ");
+      return java.util.Arrays.copyOfRange(all, 1, all.length);
+    }
+  }
+
+  /** How many child JVMs there are. */
+  int jvms() {
+    return processes.size();
+  }
+
+  /** Writes {@code line} to every child's standard input. */
+  void send(String line) throws IOException {
+    for (Process process : processes) {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+  }
+
+  /**
+   * The next {@link #REPLY} line of child {@code jvm}, which must start with {@code word};
+   * fails if the child exits or {@code timeout} passes first.
+   */
+  Reply nextReply(int jvm, String word, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Reply reply = replies.get(jvm).poll(50, TimeUnit.MILLISECONDS);
+      if (reply != null) {
+        if (!reply.line().startsWith(word + " ") && !reply.line().equals(word)) {
+          throw new IllegalStateException("agent JVM " + jvm + " said '" + reply.line() + "', expected " + word);
+        }
+        return reply;
+      }
+      checkAlive();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("agent JVM " + jvm + " did not say " + word + " within " + timeout);
+      }
+    }
   }
 
   /** Waits until every JVM reported all its agents connected. */
@@ -123,10 +197,7 @@ public final class AgentProcesses implements AutoCloseable {
    * AgentFleet#STATS}).
    */
   public long[] dialsAndEnds() throws IOException, InterruptedException {
-    for (Process process : processes) {
-      process.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().flush();
-    }
+    send("stats");
     long[] total = new long[3];
     for (int i = 0; i < processes.size(); i++) {
       long[] one = stats.poll(30, TimeUnit.SECONDS);
