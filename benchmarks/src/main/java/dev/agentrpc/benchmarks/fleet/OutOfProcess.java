@@ -41,22 +41,46 @@ import java.util.concurrent.atomic.AtomicReference;
  *       redial while no server listens back off further, so a slow stop lengthens the storm.
  * </ol>
  *
+ * <p>Beside them, only when asked for ({@code --phases}: they would lengthen the default run,
+ * which the sitting repeats on an older commit, and they measure grpc-java, not a commit), two
+ * plain grpc-java anchors with the same process layout, measured the same way:
+ *
+ * <ul>
+ *   <li>{@code grpc-callall}, call-all's mirror image: N plain servers with a unary echo, each
+ *       on its own port, in child JVMs ({@link ServerFleet}: two event loops and one executor
+ *       per JVM, shared as the agents share theirs); this JVM opens one channel to each
+ *       ({@link PlainFanOut}, on grpc's default event loop group, the one the controller's
+ *       server has) and times one async unary echo (~100 B) to all N, every answer checked,
+ *       with call-all's warm-up and counts;
+ *   <li>{@code grpc-storm}, the join storm's mirror image: N plain channels in child JVMs
+ *       ({@link ChannelFleet}), each kept connected to one plain server in this JVM ({@link
+ *       PlainServer}) and redialing on the agents' backoff ({@link KeptChannel}); the server is
+ *       stopped ({@code shutdownNow}) and a new one started on the same port, and the time from
+ *       its start until every channel is READY again, and until each has echoed once after
+ *       that, is taken, with the child JVMs' CPU per channel.
+ * </ul>
+ *
  * <p>{@code default} is the README's set-up ({@link Setup}) with nothing added, and the agents
  * run handlers on their JVM's shared pool; {@code tuned} adds {@code directExecutor()} on the
  * server and the agents' channels, completes callers' futures without a hand-off, and runs
- * the agents' handlers on the transport thread.
+ * the agents' handlers on the transport thread. For the anchors, {@code default} is grpc's
+ * default executors on every server and channel, {@code tuned} {@code directExecutor()} on all.
  *
  * <p>Prints markdown tables (and writes them to {@code --report FILE}); exits non-zero on any
- * failed call, timeout or agent JVM that died.
+ * failed call, timeout or child JVM that died.
  *
  * <pre>java -Xmx2g -cp agentrpc-benchmarks.jar dev.agentrpc.benchmarks.fleet.OutOfProcess
- *     [--quick] [--agents 1000,10000] [--configs default,tuned] [--phases callall,inflight,heap,storm]
+ *     [--quick] [--agents 1000,10000] [--configs default,tuned] [--phases callall,inflight,heap,storm,grpc-callall,grpc-storm]
  *     [--per-jvm 5000] [--call-alls N] [--storms N] [--backoff-ms INITIAL,MAX] [--report FILE]</pre>
  */
 public final class OutOfProcess {
   private static final int IN_FLIGHT = 64;
   private static final String PREFIX = "agent";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+  /** The phases that measure agentrpc, the default set. */
+  private static final Set<String> AGENTRPC_PHASES = Set.of("callall", "inflight", "heap", "storm");
+  /** The plain-gRPC anchors' phases, run only when asked for. */
+  private static final Set<String> ANCHOR_PHASES = Set.of("grpc-callall", "grpc-storm");
 
   private final boolean quick;
   private final int perJvm;
@@ -70,6 +94,8 @@ public final class OutOfProcess {
   private final StringBuilder inFlight = new StringBuilder();
   private final StringBuilder heap = new StringBuilder();
   private final StringBuilder storm = new StringBuilder();
+  private final StringBuilder grpcCallAll = new StringBuilder();
+  private final StringBuilder grpcStorm = new StringBuilder();
   /** The controller under test now; replaced on every restart. */
   private Controller controller;
 
@@ -86,7 +112,7 @@ public final class OutOfProcess {
     boolean quick = false;
     List<Integer> counts = null;
     List<String> configs = List.of("default", "tuned");
-    Set<String> phases = Set.of("callall", "inflight", "heap", "storm");
+    Set<String> phases = AGENTRPC_PHASES;
     int perJvm = AgentProcesses.DEFAULT_PER_JVM;
     Integer callAlls = null;
     Integer storms = null;
@@ -102,7 +128,15 @@ public final class OutOfProcess {
           }
         }
         case "--configs" -> configs = List.of(args[++i].split(","));
-        case "--phases" -> phases = Set.of(args[++i].split(","));
+        case "--phases" -> {
+          phases = Set.of(args[++i].split(","));
+          for (String phase : phases) {
+            if (!AGENTRPC_PHASES.contains(phase) && !ANCHOR_PHASES.contains(phase)) {
+              System.err.println("unknown phase " + phase + "; see the class's javadoc");
+              System.exit(2);
+            }
+          }
+        }
         case "--per-jvm" -> perJvm = Integer.parseInt(args[++i]);
         case "--call-alls" -> callAlls = Integer.parseInt(args[++i]);
         case "--storms" -> storms = Integer.parseInt(args[++i]);
@@ -148,6 +182,19 @@ public final class OutOfProcess {
       default -> throw new IllegalArgumentException("config is default or tuned, was " + config);
     };
     System.out.printf(Locale.ROOT, "== %s, %,d agents%n", config, count);
+    if (phases.stream().anyMatch(AGENTRPC_PHASES::contains)) {
+      runAgentrpc(config, tuned, count);
+    }
+    if (phases.contains("grpc-callall")) {
+      grpcCallAll(config, tuned, count);
+    }
+    if (phases.contains("grpc-storm")) {
+      grpcStorm(config, tuned, count);
+    }
+  }
+
+  /** The agentrpc phases asked for, over one controller and one launch of the agents. */
+  private void runAgentrpc(String config, boolean tuned, int count) throws Exception {
     controller = Controller.start(tuned, 0);
     int port = controller.port();
     List<String> options = new ArrayList<>(List.of("--backoff-ms", backoffMs));
@@ -190,15 +237,26 @@ public final class OutOfProcess {
   // ---- call-all latency ----
 
   private void callAll(String config, Clients clients, int count) throws Exception {
+    latency(callAll, config, count, () -> oneCallAll(clients, count));
+  }
+
+  /** One call-all, or its plain-gRPC mirror image; throws unless every answer was OK. */
+  @FunctionalInterface
+  private interface Round {
+    void run() throws Exception;
+  }
+
+  /** Times {@code round} after a warm-up and appends the latency row to {@code table}. */
+  private void latency(StringBuilder table, String config, int count, Round round) throws Exception {
     int measured = callAllsOverride != null ? callAllsOverride : quick ? 30 : count <= 1000 ? 200 : 50;
     int warmup = quick ? 20 : Math.max(20, measured / 2);
     for (int i = 0; i < warmup; i++) {
-      oneCallAll(clients, count);
+      round.run();
     }
     double[] millis = new double[measured];
     for (int i = 0; i < measured; i++) {
       long start = System.nanoTime();
-      oneCallAll(clients, count);
+      round.run();
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
     Stats s = new Stats(millis);
@@ -206,7 +264,7 @@ public final class OutOfProcess {
         config, count, measured, warmup, Stats.number(s.percentile(50)), s.medianInterval("ms"),
         Stats.number(s.percentile(90)), Stats.number(s.percentile(99)), Stats.number(s.min()), Stats.number(s.max()));
     System.out.println(row);
-    callAll.append(row).append('\n');
+    table.append(row).append('\n');
   }
 
   /** One call-all; throws unless all {@code count} agents answered OK. */
@@ -386,6 +444,121 @@ public final class OutOfProcess {
     storm.append(row).append('\n');
   }
 
+  // ---- plain-gRPC anchors ----
+
+  /**
+   * The fan-out anchor: N plain servers in child JVMs ({@link ServerFleet}), one channel to
+   * each here ({@link PlainFanOut}), timed as call-all is.
+   */
+  private void grpcCallAll(String config, boolean tuned, int count) throws Exception {
+    Duration timeout = Duration.ofSeconds(60 + count / 50);
+    long launched = System.nanoTime();
+    try (AgentProcesses servers = AgentProcesses.launch(count, perJvm, (first, size) -> fleetCommand(
+        ServerFleet.class, tuned, Integer.toString(size)))) {
+      servers.awaitReady(timeout);
+      List<Integer> ports = new ArrayList<>(count);
+      for (int j = 0; j < servers.jvms(); j++) {
+        for (String port : servers.nextReply(j, ServerFleet.PORTS, timeout).words()) {
+          ports.add(Integer.parseInt(port));
+        }
+      }
+      if (ports.size() != count) {
+        throw new IllegalStateException("the server JVMs listed " + ports.size() + " ports, not " + count);
+      }
+      System.out.printf(Locale.ROOT, "%,d plain gRPC servers in %d JVMs listening %.1f s after launch%n",
+          count, servers.jvms(), (System.nanoTime() - launched) / 1e9);
+      try (PlainFanOut fanOut = new PlainFanOut(ports, tuned)) {
+        latency(grpcCallAll, config, count, () -> {
+          String problem = fanOut.echoAll(request, CALL_TIMEOUT);
+          if (problem != null) {
+            servers.checkAlive();
+            throw new IllegalStateException("plain gRPC fan-out: " + problem);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * The reconnect-storm anchor: N plain channels in child JVMs ({@link ChannelFleet}) kept
+   * connected to one plain server here ({@link PlainServer}); the server is stopped and a new
+   * one started on the same port, as in a join storm.
+   */
+  private void grpcStorm(String config, boolean tuned, int count) throws Exception {
+    Duration timeout = Duration.ofSeconds(60 + count / 50);
+    PlainServer server = PlainServer.start(tuned, 0);
+    int port = server.port();
+    long launched = System.nanoTime();
+    try (AgentProcesses channels = AgentProcesses.launch(count, perJvm, (first, size) -> fleetCommand(
+        ChannelFleet.class, tuned, "127.0.0.1", Integer.toString(port), Integer.toString(size),
+        "--backoff-ms", backoffMs))) {
+      channels.awaitReady(timeout);
+      System.out.printf(Locale.ROOT, "%,d plain gRPC channels in %d JVMs connected and echoed %.1f s after launch%n",
+          count, channels.jvms(), (System.nanoTime() - launched) / 1e9);
+      double[] connected = new double[storms];
+      double[] callable = new double[storms];
+      double[] cpu = new double[storms];
+      for (int round = 0; round < storms; round++) {
+        channels.send("arm");
+        for (int j = 0; j < channels.jvms(); j++) {
+          channels.nextReply(j, ChannelFleet.ARMED, timeout);
+        }
+        long childCpuBefore = channels.cpuNanos();
+        long[] statsBefore = channels.dialsAndEnds();
+        long controllerCpuBefore = controllerCpuNanos();
+        long stopping = System.nanoTime();
+        PlainServer stopped = server;
+        server = null;
+        stopped.close();
+        server = PlainServer.start(tuned, port);
+        long start = System.nanoTime();
+        connected[round] = (lastReply(channels, ChannelFleet.RECONNECTED, timeout) - start) / 1e9;
+        callable[round] = (lastReply(channels, ChannelFleet.CALLABLE, timeout) - start) / 1e9;
+        cpu[round] = (channels.cpuNanos() - childCpuBefore) / 1e3 / count;
+        long[] statsAfter = channels.dialsAndEnds();
+        System.out.printf(Locale.ROOT,
+            "plain gRPC reconnect storm %d: stop and restart took %.2f s; then all %,d channels READY in %.2f s,"
+                + " callable in %.2f s; CPU per channel, stop to callable: channel JVMs %.0f µs, controller %.0f µs;"
+                + " redials per channel %.2f, connections lost per channel %.2f, TCP connections attempted per channel %.2f%n",
+            round + 1, (start - stopping) / 1e9, count, connected[round], callable[round], cpu[round],
+            (controllerCpuNanos() - controllerCpuBefore) / 1e3 / count,
+            (statsAfter[0] - statsBefore[0]) / (double) count, (statsAfter[1] - statsBefore[1]) / (double) count,
+            (statsAfter[2] - statsBefore[2]) / (double) count);
+      }
+      Stats r = new Stats(connected);
+      Stats c = new Stats(callable);
+      String row = String.format(Locale.ROOT, "| %s | %,d | %d | %s s | %s–%s s | %s s | %s–%s s | %s µs |",
+          config, count, storms, Stats.number(r.percentile(50)), Stats.number(r.min()), Stats.number(r.max()),
+          Stats.number(c.percentile(50)), Stats.number(c.min()), Stats.number(c.max()),
+          Stats.number(new Stats(cpu).percentile(50)));
+      System.out.println(row);
+      grpcStorm.append(row).append('\n');
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** A child JVM's main class and arguments, with {@code --tuned} last if {@code tuned}. */
+  private static List<String> fleetCommand(Class<?> main, boolean tuned, String... args) {
+    List<String> command = new ArrayList<>(List.of(main.getName()));
+    command.addAll(List.of(args));
+    if (tuned) {
+      command.add("--tuned");
+    }
+    return command;
+  }
+
+  /** When the last child JVM said {@code word} ({@link System#nanoTime()}). */
+  private static long lastReply(AgentProcesses children, String word, Duration timeout) throws InterruptedException {
+    long last = Long.MIN_VALUE;
+    for (int j = 0; j < children.jvms(); j++) {
+      last = Math.max(last, children.nextReply(j, word, timeout).nanos());
+    }
+    return last;
+  }
+
   /** This JVM's CPU time so far. */
   private static long controllerCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -403,6 +576,13 @@ public final class OutOfProcess {
         "controller threads");
     table(out, storm, "Join storm: server restarted on the same port, agents redial (lower is better)",
         "config", "agents", "rounds", "all joined: median", "min–max", "first all-OK call-all: median", "min–max");
+    table(out, grpcCallAll,
+        "Anchor: plain gRPC fan-out, one async unary echo (~100 B) to each of N plain servers in other JVMs (latency, lower is better)",
+        "config", "servers", "fan-outs", "p50", "p50 95% CI", "p90", "p99", "min", "max");
+    table(out, grpcStorm,
+        "Anchor: plain gRPC reconnect storm, server restarted on the same port, channels in other JVMs reconnect (lower is better)",
+        "config", "channels", "rounds", "all connected: median", "min–max", "all callable: median", "min–max",
+        "channel JVMs' CPU per channel: median");
     return out.toString();
   }
 
