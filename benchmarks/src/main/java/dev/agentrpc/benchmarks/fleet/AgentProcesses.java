@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * split over as few JVMs as {@code perJvm} allows (every connection is a socket in both
  * processes, and the open-file limit is per process). Closing stops them all: their standard
  * input is closed so they close their agents, then whatever is left after a grace period is
- * destroyed. A shutdown hook does the same if this JVM exits first.
+ * destroyed. A shutdown hook does the same if this JVM exits first. The plain-gRPC anchors'
+ * child JVMs ({@link ServerFleet}, {@link ChannelFleet}) are started and stopped the same way.
  */
 public final class AgentProcesses implements AutoCloseable {
   /** Agents per JVM unless told: 5,000 sockets stay well under an open-file limit of 20,000. */
