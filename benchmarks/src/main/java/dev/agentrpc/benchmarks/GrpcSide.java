@@ -1,14 +1,11 @@
 package dev.agentrpc.benchmarks;
 
-import dev.agentrpc.benchmarks.proto.EchoRequest;
-import dev.agentrpc.benchmarks.proto.EchoResponse;
-import dev.agentrpc.benchmarks.proto.StreamEchoGrpc;
-import dev.agentrpc.benchmarks.proto.UnaryEchoGrpc;
+import dev.agentrpc.benchmarks.fleet.PlainEcho;
+import dev.agentrpc.benchmarks.fleet.PlainStreamEcho;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +21,8 @@ public final class GrpcSide implements AutoCloseable {
   public GrpcSide(Config config) throws IOException {
     NettyServerBuilder serverBuilder =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(new UnaryEchoService())
-            .addService(new StreamEchoService());
+            .addService(new PlainEcho())
+            .addService(new PlainStreamEcho());
     if (config.direct()) {
       serverBuilder.directExecutor();
     }
@@ -48,33 +45,5 @@ public final class GrpcSide implements AutoCloseable {
     server.shutdownNow();
     channel.awaitTermination(5, TimeUnit.SECONDS);
     server.awaitTermination(5, TimeUnit.SECONDS);
-  }
-
-  static final class UnaryEchoService extends UnaryEchoGrpc.UnaryEchoImplBase {
-    @Override
-    public void echo(EchoRequest request, StreamObserver<EchoResponse> responses) {
-      responses.onNext(Echo.reply(request));
-      responses.onCompleted();
-    }
-  }
-
-  static final class StreamEchoService extends StreamEchoGrpc.StreamEchoImplBase {
-    @Override
-    public StreamObserver<EchoRequest> echo(StreamObserver<EchoResponse> responses) {
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(EchoRequest request) {
-          responses.onNext(Echo.reply(request));
-        }
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onCompleted() {
-          responses.onCompleted();
-        }
-      };
-    }
   }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ol>
  *   <li>call-all latency over N agents, ~100 B each, one call-all after the other; every
- *       result must be OK;
+ *       result must be OK; and this JVM's CPU time per agent per call-all;
  *   <li>throughput of 64 calls in flight to one agent (the others connected and idle), over
  *       timed windows;
  *   <li>controller heap per idle agent: heap after full GCs with the controller restarted and
@@ -46,12 +46,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * plain grpc-java anchors with the same process layout, measured the same way:
  *
  * <ul>
- *   <li>{@code grpc-callall}, call-all's mirror image: N plain servers with a unary echo, each
- *       on its own port, in child JVMs ({@link ServerFleet}: two event loops and one executor
- *       per JVM, shared as the agents share theirs); this JVM opens one channel to each
- *       ({@link PlainFanOut}, on grpc's default event loop group, the one the controller's
- *       server has) and times one async unary echo (~100 B) to all N, every answer checked,
- *       with call-all's warm-up and counts;
+ *   <li>{@code grpc-callall}, call-all's mirror image: N plain servers with a unary and a
+ *       bidi echo, each on its own port, in child JVMs ({@link ServerFleet}: two event loops
+ *       and one executor per JVM, shared as the agents share theirs); this JVM opens one
+ *       channel to each ({@link PlainFanOut}, on grpc's default event loop group, the one the
+ *       controller's server has) and times one echo (~100 B) to all N, every answer checked,
+ *       with call-all's warm-up and counts: first as an async unary call each, then as one
+ *       message on a bidi stream each channel keeps open (the shape of an agent's connection);
  *   <li>{@code grpc-storm}, the join storm's mirror image: N plain channels in child JVMs
  *       ({@link ChannelFleet}), each kept connected to one plain server in this JVM ({@link
  *       PlainServer}) and redialing on the agents' backoff ({@link KeptChannel}); the server is
@@ -254,15 +255,20 @@ public final class OutOfProcess {
       round.run();
     }
     double[] millis = new double[measured];
+    long cpuBefore = controllerCpuNanos();
     for (int i = 0; i < measured; i++) {
       long start = System.nanoTime();
       round.run();
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
+    // This JVM's CPU per agent and round: with the agents on other machines, a call-all over N
+    // takes at least N times this, over the controller's cores.
+    double cpuMicrosPerAgent = (controllerCpuNanos() - cpuBefore) / 1e3 / measured / count;
     Stats s = new Stats(millis);
-    String row = String.format(Locale.ROOT, "| %s | %,d | %d (+%d warm-up) | %s ms | %s | %s ms | %s ms | %s ms | %s ms |",
+    String row = String.format(Locale.ROOT, "| %s | %,d | %d (+%d warm-up) | %s ms | %s | %s ms | %s ms | %s ms | %s ms | %.1f µs |",
         config, count, measured, warmup, Stats.number(s.percentile(50)), s.medianInterval("ms"),
-        Stats.number(s.percentile(90)), Stats.number(s.percentile(99)), Stats.number(s.min()), Stats.number(s.max()));
+        Stats.number(s.percentile(90)), Stats.number(s.percentile(99)), Stats.number(s.min()), Stats.number(s.max()),
+        cpuMicrosPerAgent);
     System.out.println(row);
     table.append(row).append('\n');
   }
@@ -468,11 +474,19 @@ public final class OutOfProcess {
       System.out.printf(Locale.ROOT, "%,d plain gRPC servers in %d JVMs listening %.1f s after launch%n",
           count, servers.jvms(), (System.nanoTime() - launched) / 1e9);
       try (PlainFanOut fanOut = new PlainFanOut(ports, tuned)) {
-        latency(grpcCallAll, config, count, () -> {
+        latency(grpcCallAll, config + ", unary", count, () -> {
           String problem = fanOut.echoAll(request, CALL_TIMEOUT);
           if (problem != null) {
             servers.checkAlive();
             throw new IllegalStateException("plain gRPC fan-out: " + problem);
+          }
+        });
+        fanOut.openStreams();
+        latency(grpcCallAll, config + ", bidi stream", count, () -> {
+          String problem = fanOut.echoAllOnStreams(request, CALL_TIMEOUT);
+          if (problem != null) {
+            servers.checkAlive();
+            throw new IllegalStateException("plain gRPC fan-out over standing streams: " + problem);
           }
         });
       }
@@ -568,7 +582,7 @@ public final class OutOfProcess {
   private String tables() {
     StringBuilder out = new StringBuilder();
     table(out, callAll, "Call-all, ~100 B to every agent, agents in other JVMs (latency, lower is better)",
-        "config", "agents", "call-alls", "p50", "p50 95% CI", "p90", "p99", "min", "max");
+        "config", "agents", "call-alls", "p50", "p50 95% CI", "p90", "p99", "min", "max", "controller CPU per agent");
     table(out, inFlight, "64 calls in flight to one agent in another JVM (calls/s, higher is better)",
         "config", "agents connected", "windows", "mean", "95% CI", "min", "max");
     table(out, heap, "Controller heap per idle agent (after full GCs)",
@@ -577,8 +591,8 @@ public final class OutOfProcess {
     table(out, storm, "Join storm: server restarted on the same port, agents redial (lower is better)",
         "config", "agents", "rounds", "all joined: median", "min–max", "first all-OK call-all: median", "min–max");
     table(out, grpcCallAll,
-        "Anchor: plain gRPC fan-out, one async unary echo (~100 B) to each of N plain servers in other JVMs (latency, lower is better)",
-        "config", "servers", "fan-outs", "p50", "p50 95% CI", "p90", "p99", "min", "max");
+        "Anchor: plain gRPC fan-out, one echo (~100 B) to each of N plain servers in other JVMs, as an async unary call or as one message on a standing bidi stream (latency, lower is better)",
+        "config", "servers", "fan-outs", "p50", "p50 95% CI", "p90", "p99", "min", "max", "controller CPU per server");
     table(out, grpcStorm,
         "Anchor: plain gRPC reconnect storm, server restarted on the same port, channels in other JVMs reconnect (lower is better)",
         "config", "channels", "rounds", "all connected: median", "min–max", "all callable: median", "min–max",

@@ -7,11 +7,10 @@ import dev.agentrpc.benchmarks.proto.UnaryEchoGrpc;
 import io.grpc.stub.StreamObserver;
 
 /**
- * The plain-gRPC anchors' unary echo service. The in-process anchors' one ({@code GrpcSide})
- * is not visible from this package in older commits, and this package must build there too
- * ({@link Setup}).
+ * The plain-gRPC anchors' unary echo service, in- and out-of-process. It lives in this package
+ * because the package must also build into older commits' benchmarks ({@link Setup}).
  */
-final class PlainEcho extends UnaryEchoGrpc.UnaryEchoImplBase {
+public final class PlainEcho extends UnaryEchoGrpc.UnaryEchoImplBase {
   @Override
   public void echo(EchoRequest request, StreamObserver<EchoResponse> responses) {
     responses.onNext(Echo.reply(request));

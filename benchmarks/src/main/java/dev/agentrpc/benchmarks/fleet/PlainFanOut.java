@@ -2,6 +2,7 @@ package dev.agentrpc.benchmarks.fleet;
 
 import dev.agentrpc.benchmarks.proto.EchoRequest;
 import dev.agentrpc.benchmarks.proto.EchoResponse;
+import dev.agentrpc.benchmarks.proto.StreamEchoGrpc;
 import dev.agentrpc.benchmarks.proto.UnaryEchoGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -15,15 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The controller's side of the plain-gRPC fan-out anchor: one plaintext channel to each of N
- * plain servers on 127.0.0.1 ({@link ServerFleet}), and one async unary echo to each of them,
- * waiting for all N answers. The channels keep NettyChannelBuilder's default event loop group,
- * grpc's shared one, which is also the group the controller's server gets by default (two
- * loops per core); {@code tuned} adds {@code directExecutor()}, as on the agents' channels.
+ * The controller's side of the plain-gRPC fan-out anchors: one plaintext channel to each of N
+ * plain servers on 127.0.0.1 ({@link ServerFleet}), and one echo to each of them, waiting for
+ * all N answers: either an async unary call, or one message on a bidi stream each channel
+ * keeps open (what an agent's connection carries: no stream set-up per call). The channels
+ * keep NettyChannelBuilder's default event loop group, grpc's shared one, which is also the
+ * group the controller's server gets by default (two loops per core); {@code tuned} adds
+ * {@code directExecutor()}, as on the agents' channels.
  */
 final class PlainFanOut implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<UnaryEchoGrpc.UnaryEchoStub> stubs = new ArrayList<>();
+  private final List<StreamObserver<EchoRequest>> streams = new ArrayList<>();
+  /** The bidi fan-out in progress; its echoes count into it. */
+  private volatile Round round;
 
   PlainFanOut(List<Integer> ports, boolean tuned) {
     for (int port : ports) {
@@ -35,6 +41,46 @@ final class PlainFanOut implements AutoCloseable {
       channels.add(channel);
       stubs.add(UnaryEchoGrpc.newStub(channel));
     }
+  }
+
+  /** Opens the standing bidi stream of every channel, before the first {@link #echoAllOnStreams}. */
+  void openStreams() {
+    StreamObserver<EchoResponse> echoes =
+        new StreamObserver<>() {
+          @Override
+          public void onNext(EchoResponse value) {
+            round.arrived(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            Round current = round;
+            if (current != null) {
+              current.fail("a stream ended: " + t);
+            }
+          }
+
+          @Override
+          public void onCompleted() {
+            onError(new IllegalStateException("the server completed it"));
+          }
+        };
+    for (ManagedChannel channel : channels) {
+      streams.add(StreamEchoGrpc.newStub(channel).echo(echoes));
+    }
+  }
+
+  /**
+   * One echo of {@code request} on every channel's standing stream ({@link #openStreams}); null
+   * if all came back with its payload's size, else what went wrong.
+   */
+  String echoAllOnStreams(EchoRequest request, Duration timeout) throws InterruptedException {
+    Round current = new Round(streams.size(), request.getPayload().size());
+    round = current;
+    for (StreamObserver<EchoRequest> stream : streams) {
+      stream.onNext(request);
+    }
+    return current.await(timeout);
   }
 
   /**
@@ -76,8 +122,45 @@ final class PlainFanOut implements AutoCloseable {
     return problem.get();
   }
 
+  /** The echoes one bidi fan-out waits for. */
+  private static final class Round {
+    private final int size;
+    private final AtomicInteger remaining;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicReference<String> problem = new AtomicReference<>();
+
+    Round(int count, int size) {
+      this.size = size;
+      this.remaining = new AtomicInteger(count);
+    }
+
+    void arrived(EchoResponse echo) {
+      if (echo.getPayload().size() != size) {
+        problem.compareAndSet(null, "an echo came back with " + echo.getPayload().size() + " bytes");
+      }
+      if (remaining.decrementAndGet() == 0) {
+        done.countDown();
+      }
+    }
+
+    void fail(String why) {
+      problem.compareAndSet(null, why);
+      done.countDown();
+    }
+
+    String await(Duration timeout) throws InterruptedException {
+      if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return remaining.get() + " echoes did not come back within " + timeout;
+      }
+      return problem.get();
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
+    for (StreamObserver<EchoRequest> stream : streams) {
+      stream.onCompleted();
+    }
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * One JVM of the plain-gRPC fan-out anchor: {@code count} plain grpc-java servers, each on its
- * own port of 127.0.0.1 with the unary echo service, the mirror image of {@link AgentFleet}'s
+ * own port of 127.0.0.1 with the unary and the bidi echo services, the mirror image of {@link AgentFleet}'s
  * agents. As the agents do, they share one group of two Netty event loops (accepting and
  * serving; epoll when available) and one executor: grpc's default shared executor, or with
  * {@code --tuned} {@code directExecutor()}.
@@ -70,7 +70,8 @@ public final class ServerFleet implements AutoCloseable {
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group)
             .channelType(FleetJvm.serverSockets(group))
-            .addService(new PlainEcho());
+            .addService(new PlainEcho())
+            .addService(new PlainStreamEcho());
     if (tuned) {
       builder.directExecutor();
     }
