@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The full sitting behind RESULTS.md, in one go on a quiet machine (about 40 min on 2 cores):
+# The full sitting behind RESULTS.md, in one go on a quiet machine (about 50 min on 2 cores):
 # in-process JMH (one caller, 64 calls in flight, call-all over 1,000 agents) and the
 # out-of-process harness (1,000 and 10,000 agents), default and tuned, for this checkout's jar
+# (with the plain grpc-java anchors of the out-of-process figures)
 # and, when given, a "before" jar built the same way from an older commit (RESULTS.md,
 # "Commands", says how). Every figure lands in OUT_DIR: JMH's text and JSON, the harness's
 # markdown, and a JFR recording of the controller during call-all over 10,000 agents.
@@ -36,6 +37,11 @@ for jar in "${jars[@]}"; do
   java -Xmx2g -cp "$jar.jar" dev.agentrpc.benchmarks.fleet.OutOfProcess \
     --agents 1000,10000 --storms 2 --report "$jar-outofprocess.md" | tee "$jar-outofprocess.txt"
 done
+
+# The plain grpc-java anchors of the out-of-process figures, with the same process layout (they
+# measure grpc-java, not a commit, so once).
+java -Xmx2g -cp after.jar dev.agentrpc.benchmarks.fleet.OutOfProcess \
+  --agents 1000,10000 --storms 2 --phases grpc-callall,grpc-storm --report anchors.md | tee anchors.txt
 
 # Where call-all's time goes now: the controller, default set-up, 10,000 agents.
 java -Xmx2g -XX:StartFlightRecording=filename=callall-10k.jfr,settings=profile -cp after.jar \
