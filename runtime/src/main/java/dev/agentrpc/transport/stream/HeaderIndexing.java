@@ -6,19 +6,24 @@ import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the headers that open an agent's stream out of HPACK's dynamic tables, on
- * grpc-netty-shaded's builders (other builders are left as they are).
+ * grpc-netty-shaded's builders from grpc-java 1.85 on (other builders, and older versions,
+ * are left as they are).
  *
  * <p>An agent's connection carries one long-lived stream, so its request and response headers
  * are sent once: an indexed entry is never referred to again, yet each end keeps it, and its
- * peer's decoder too, for the connection's life. On a controller that is about 0.7 KiB of heap
- * per idle agent. Sent as never-indexed literals, they cost a few dozen bytes once per stream
- * instead; other calls on the same server or channel pay those bytes on each call. {@code
- * authorization} is never indexed anyway, as RFC 7541 advises for credentials.
+ * peer's decoder too, for the connection's life. On a controller that is about 1 KiB of heap
+ * per idle agent (benchmarks/RESULTS.md). Sent as never-indexed literals, they cost a few dozen
+ * bytes once per stream instead; other calls on the same server or channel (long polls, other
+ * services) send them that much longer on every call. {@code authorization} is listed too, as
+ * RFC 7541 advises for credentials.
  */
 final class HeaderIndexing {
+  private static final Logger logger = LoggerFactory.getLogger(HeaderIndexing.class);
   private static final String NETTY_SERVER_BUILDER = "io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder";
   private static final String NETTY_CHANNEL_BUILDER = "io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder";
 
@@ -35,14 +40,27 @@ final class HeaderIndexing {
   static void offFor(ServerBuilder<?> builder) {
     // By name, so the runtime runs without grpc-netty-shaded; the class below loads only with it.
     if (builder.getClass().getName().equals(NETTY_SERVER_BUILDER)) {
-      OnNetty.server(builder);
+      try {
+        OnNetty.server(builder);
+      } catch (LinkageError | ClassCastException e) {
+        skipped(e);
+      }
     }
   }
 
   static void offFor(ManagedChannelBuilder<?> builder) {
     if (builder.getClass().getName().equals(NETTY_CHANNEL_BUILDER)) {
-      OnNetty.channel(builder);
+      try {
+        OnNetty.channel(builder);
+      } catch (LinkageError | ClassCastException e) {
+        skipped(e);
+      }
     }
+  }
+
+  /** grpc-java before 1.85, or the builder's class from another class loader than ours. */
+  private static void skipped(Throwable e) {
+    logger.debug("stream headers stay indexed: this grpc-netty-shaded cannot mark them ({})", e.toString());
   }
 
   private static Metadata.Key<String> key(String name) {

@@ -81,10 +81,12 @@ public final class StreamClient implements AutoCloseable {
    * a dead path is noticed within 15 s, and proxies with idle timeouts above 10 s keep the
    * connection. The controller must permit it: {@link StreamServer#configure}.
    *
-   * <p>On grpc-netty-shaded's {@code NettyChannelBuilder}, the headers that open the stream
-   * are also sent as HPACK never-indexed literals: sent once per connection, indexing them
-   * would only keep table entries alive on both ends (about 0.4 KiB of the controller's heap
-   * per agent); other calls on the channel send them a few dozen bytes longer.
+   * <p>On grpc-netty-shaded's {@code NettyChannelBuilder} (grpc-java 1.85 or newer), the
+   * headers that open the stream are also sent as HPACK never-indexed literals: sent once per
+   * connection, indexing them would only keep table entries alive on both ends; other calls
+   * on the channel (long polls, your own stubs) send them a few dozen bytes longer. With the
+   * server's side ({@link StreamServer#configure}) that is about 1 KiB less of the
+   * controller's heap per idle agent.
    *
    * <pre>{@code
    * ManagedChannel channel =

@@ -109,11 +109,11 @@ public final class StreamServer implements BindableService {
    *       #KEEPALIVE_TIMEOUT}, so a dead agent is noticed within 15 s and its pending calls
    *       fail UNAVAILABLE; and it permits the agents' own pings ({@link
    *       StreamClient#configure});
-   *   <li>on grpc-netty-shaded's {@code NettyServerBuilder}: the headers that accept an
-   *       agent's stream are sent as HPACK never-indexed literals, as {@code
-   *       neverIndexMetadataKeys} does. A stream's headers go out once, so indexing them only
-   *       kept table entries alive for the connection's life (about 0.3 KiB of heap per
-   *       agent here); the server's other calls send those headers a few dozen bytes longer.
+   *   <li>on grpc-netty-shaded's {@code NettyServerBuilder} (grpc-java 1.85 or newer): the
+   *       headers that accept an agent's stream are sent as HPACK never-indexed literals, as
+   *       {@code neverIndexMetadataKeys} does. A stream's headers go out once, so indexing
+   *       them only kept table entries alive for the connection's life; the server's other
+   *       calls (long polls, your services) send those headers a few dozen bytes longer.
    * </ul>
    *
    * <pre>{@code
