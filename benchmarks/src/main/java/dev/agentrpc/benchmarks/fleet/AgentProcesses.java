@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -143,7 +144,7 @@ public final class AgentProcesses implements AutoCloseable {
     /** The line's words after the first. */
     String[] words() {
       String[] all = line.split(" ");
-      return java.util.Arrays.copyOfRange(all, 1, all.length);
+      return Arrays.copyOfRange(all, 1, all.length);
     }
   }
 
@@ -170,13 +171,13 @@ public final class AgentProcesses implements AutoCloseable {
       Reply reply = replies.get(jvm).poll(50, TimeUnit.MILLISECONDS);
       if (reply != null) {
         if (!reply.line().startsWith(word + " ") && !reply.line().equals(word)) {
-          throw new IllegalStateException("agent JVM " + jvm + " said '" + reply.line() + "', expected " + word);
+          throw new IllegalStateException("child JVM " + jvm + " said '" + reply.line() + "', expected " + word);
         }
         return reply;
       }
       checkAlive();
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("agent JVM " + jvm + " did not say " + word + " within " + timeout);
+        throw new IllegalStateException("child JVM " + jvm + " did not say " + word + " within " + timeout);
       }
     }
   }
@@ -187,7 +188,7 @@ public final class AgentProcesses implements AutoCloseable {
     while (!ready.await(50, TimeUnit.MILLISECONDS)) {
       checkAlive();
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(ready.getCount() + " agent JVMs not ready within " + timeout);
+        throw new IllegalStateException(ready.getCount() + " child JVMs not ready within " + timeout);
       }
     }
   }
@@ -225,11 +226,11 @@ public final class AgentProcesses implements AutoCloseable {
     return total;
   }
 
-  /** Throws if an agent JVM has exited. */
+  /** Throws if a child JVM has exited. */
   public void checkAlive() {
     for (Process process : processes) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("an agent JVM exited with " + process.exitValue());
+        throw new IllegalStateException("a child JVM exited with " + process.exitValue());
       }
     }
   }
@@ -270,7 +271,7 @@ public final class AgentProcesses implements AutoCloseable {
     }
   }
 
-  /** Stops every agent JVM: closes its input, then destroys what is still alive after 30 s. */
+  /** Stops every child JVM: closes its input, then destroys what is still alive after 30 s. */
   @Override
   public synchronized void close() throws InterruptedException {
     if (closed) {

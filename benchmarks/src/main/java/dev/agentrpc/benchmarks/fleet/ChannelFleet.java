@@ -207,15 +207,22 @@ public final class ChannelFleet implements AutoCloseable, KeptChannel.Events {
 
   /** Stops the redials, shuts every channel down, then the event loops and the timer. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    List<KeptChannel> keptNow;
+    List<ManagedChannel> channelsNow;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      keptNow = new ArrayList<>(kept);
+      channelsNow = new ArrayList<>(channels);
     }
-    closed = true;
-    for (KeptChannel one : kept) {
+    // Outside the lock: the channels' callbacks (on the event loops when tuned) take it.
+    for (KeptChannel one : keptNow) {
       one.stop();
     }
-    FleetJvm.endChannels(channels, group);
+    FleetJvm.endChannels(channelsNow, group);
     timer.shutdownNow();
   }
 }

@@ -85,7 +85,6 @@ public final class OutOfProcess {
 
   private final boolean quick;
   private final int perJvm;
-  private final Integer callAllsOverride;
   private final int storms;
   private final Set<String> phases;
   private final String backoffMs;
@@ -95,18 +94,19 @@ public final class OutOfProcess {
   private final StringBuilder inFlight = new StringBuilder();
   private final StringBuilder heap = new StringBuilder();
   private final StringBuilder storm = new StringBuilder();
-  private final StringBuilder grpcCallAll = new StringBuilder();
-  private final StringBuilder grpcStorm = new StringBuilder();
+  private final RoundTimer timer;
+  private final Anchors anchors;
   /** The controller under test now; replaced on every restart. */
   private Controller controller;
 
   private OutOfProcess(boolean quick, int perJvm, Integer callAlls, int storms, Set<String> phases, String backoffMs) {
     this.quick = quick;
     this.perJvm = perJvm;
-    this.callAllsOverride = callAlls;
     this.storms = storms;
     this.phases = phases;
     this.backoffMs = backoffMs;
+    this.timer = new RoundTimer(quick, callAlls);
+    this.anchors = new Anchors(perJvm, storms, backoffMs, request, CALL_TIMEOUT, timer);
   }
 
   public static void main(String[] args) throws Exception {
@@ -187,10 +187,10 @@ public final class OutOfProcess {
       runAgentrpc(config, tuned, count);
     }
     if (phases.contains("grpc-callall")) {
-      grpcCallAll(config, tuned, count);
+      anchors.fanOut(config, tuned, count);
     }
     if (phases.contains("grpc-storm")) {
-      grpcStorm(config, tuned, count);
+      anchors.storm(config, tuned, count);
     }
   }
 
@@ -238,39 +238,7 @@ public final class OutOfProcess {
   // ---- call-all latency ----
 
   private void callAll(String config, Clients clients, int count) throws Exception {
-    latency(callAll, config, count, () -> oneCallAll(clients, count));
-  }
-
-  /** One call-all, or its plain-gRPC mirror image; throws unless every answer was OK. */
-  @FunctionalInterface
-  private interface Round {
-    void run() throws Exception;
-  }
-
-  /** Times {@code round} after a warm-up and appends the latency row to {@code table}. */
-  private void latency(StringBuilder table, String config, int count, Round round) throws Exception {
-    int measured = callAllsOverride != null ? callAllsOverride : quick ? 30 : count <= 1000 ? 200 : 50;
-    int warmup = quick ? 20 : Math.max(20, measured / 2);
-    for (int i = 0; i < warmup; i++) {
-      round.run();
-    }
-    double[] millis = new double[measured];
-    long cpuBefore = controllerCpuNanos();
-    for (int i = 0; i < measured; i++) {
-      long start = System.nanoTime();
-      round.run();
-      millis[i] = (System.nanoTime() - start) / 1e6;
-    }
-    // This JVM's CPU per agent and round: with the agents on other machines, a call-all over N
-    // takes at least N times this, over the controller's cores.
-    double cpuMicrosPerAgent = (controllerCpuNanos() - cpuBefore) / 1e3 / measured / count;
-    Stats s = new Stats(millis);
-    String row = String.format(Locale.ROOT, "| %s | %,d | %d (+%d warm-up) | %s ms | %s | %s ms | %s ms | %s ms | %s ms | %.1f µs |",
-        config, count, measured, warmup, Stats.number(s.percentile(50)), s.medianInterval("ms"),
-        Stats.number(s.percentile(90)), Stats.number(s.percentile(99)), Stats.number(s.min()), Stats.number(s.max()),
-        cpuMicrosPerAgent);
-    System.out.println(row);
-    table.append(row).append('\n');
+    callAll.append(timer.time(config, count, () -> oneCallAll(clients, count))).append('\n');
   }
 
   /** One call-all; throws unless all {@code count} agents answered OK. */
@@ -410,7 +378,7 @@ public final class OutOfProcess {
       long stopping = System.nanoTime();
       long agentCpuBefore = agents.cpuNanos();
       long[] dialsBefore = agents.dialsAndEnds();
-      long controllerCpuBefore = controllerCpuNanos();
+      long controllerCpuBefore = RoundTimer.cpuNanos();
       stopController();
       controller = Controller.start(tuned, port);
       long start = System.nanoTime();
@@ -432,7 +400,7 @@ public final class OutOfProcess {
       callable[round] = (System.nanoTime() - start) / 1e9;
       double agentCpuMicros = (agents.cpuNanos() - agentCpuBefore) / 1e3 / count;
       long[] dialsAfter = agents.dialsAndEnds();
-      double controllerCpuMicros = (controllerCpuNanos() - controllerCpuBefore) / 1e3 / count;
+      double controllerCpuMicros = (RoundTimer.cpuNanos() - controllerCpuBefore) / 1e3 / count;
       System.out.printf(Locale.ROOT,
           "join storm %d: stop and restart took %.2f s; then the first agent joined in %.2f s, half in %.2f s,"
               + " all %,d in %.2f s, callable in %.2f s; CPU per agent, stop to callable: agent JVMs"
@@ -450,135 +418,6 @@ public final class OutOfProcess {
     storm.append(row).append('\n');
   }
 
-  // ---- plain-gRPC anchors ----
-
-  /**
-   * The fan-out anchor: N plain servers in child JVMs ({@link ServerFleet}), one channel to
-   * each here ({@link PlainFanOut}), timed as call-all is.
-   */
-  private void grpcCallAll(String config, boolean tuned, int count) throws Exception {
-    Duration timeout = Duration.ofSeconds(60 + count / 50);
-    long launched = System.nanoTime();
-    try (AgentProcesses servers = AgentProcesses.launch(count, perJvm, (first, size) -> fleetCommand(
-        ServerFleet.class, tuned, Integer.toString(size)))) {
-      servers.awaitReady(timeout);
-      List<Integer> ports = new ArrayList<>(count);
-      for (int j = 0; j < servers.jvms(); j++) {
-        for (String port : servers.nextReply(j, ServerFleet.PORTS, timeout).words()) {
-          ports.add(Integer.parseInt(port));
-        }
-      }
-      if (ports.size() != count) {
-        throw new IllegalStateException("the server JVMs listed " + ports.size() + " ports, not " + count);
-      }
-      System.out.printf(Locale.ROOT, "%,d plain gRPC servers in %d JVMs listening %.1f s after launch%n",
-          count, servers.jvms(), (System.nanoTime() - launched) / 1e9);
-      try (PlainFanOut fanOut = new PlainFanOut(ports, tuned)) {
-        latency(grpcCallAll, config + ", unary", count, () -> {
-          String problem = fanOut.echoAll(request, CALL_TIMEOUT);
-          if (problem != null) {
-            servers.checkAlive();
-            throw new IllegalStateException("plain gRPC fan-out: " + problem);
-          }
-        });
-        fanOut.openStreams();
-        latency(grpcCallAll, config + ", bidi stream", count, () -> {
-          String problem = fanOut.echoAllOnStreams(request, CALL_TIMEOUT);
-          if (problem != null) {
-            servers.checkAlive();
-            throw new IllegalStateException("plain gRPC fan-out over standing streams: " + problem);
-          }
-        });
-      }
-    }
-  }
-
-  /**
-   * The reconnect-storm anchor: N plain channels in child JVMs ({@link ChannelFleet}) kept
-   * connected to one plain server here ({@link PlainServer}); the server is stopped and a new
-   * one started on the same port, as in a join storm.
-   */
-  private void grpcStorm(String config, boolean tuned, int count) throws Exception {
-    Duration timeout = Duration.ofSeconds(60 + count / 50);
-    PlainServer server = PlainServer.start(tuned, 0);
-    int port = server.port();
-    long launched = System.nanoTime();
-    try (AgentProcesses channels = AgentProcesses.launch(count, perJvm, (first, size) -> fleetCommand(
-        ChannelFleet.class, tuned, "127.0.0.1", Integer.toString(port), Integer.toString(size),
-        "--backoff-ms", backoffMs))) {
-      channels.awaitReady(timeout);
-      System.out.printf(Locale.ROOT, "%,d plain gRPC channels in %d JVMs connected and echoed %.1f s after launch%n",
-          count, channels.jvms(), (System.nanoTime() - launched) / 1e9);
-      double[] connected = new double[storms];
-      double[] callable = new double[storms];
-      double[] cpu = new double[storms];
-      for (int round = 0; round < storms; round++) {
-        channels.send("arm");
-        for (int j = 0; j < channels.jvms(); j++) {
-          channels.nextReply(j, ChannelFleet.ARMED, timeout);
-        }
-        long childCpuBefore = channels.cpuNanos();
-        long[] statsBefore = channels.dialsAndEnds();
-        long controllerCpuBefore = controllerCpuNanos();
-        long stopping = System.nanoTime();
-        PlainServer stopped = server;
-        server = null;
-        stopped.close();
-        server = PlainServer.start(tuned, port);
-        long start = System.nanoTime();
-        connected[round] = (lastReply(channels, ChannelFleet.RECONNECTED, timeout) - start) / 1e9;
-        callable[round] = (lastReply(channels, ChannelFleet.CALLABLE, timeout) - start) / 1e9;
-        cpu[round] = (channels.cpuNanos() - childCpuBefore) / 1e3 / count;
-        long[] statsAfter = channels.dialsAndEnds();
-        System.out.printf(Locale.ROOT,
-            "plain gRPC reconnect storm %d: stop and restart took %.2f s; then all %,d channels READY in %.2f s,"
-                + " callable in %.2f s; CPU per channel, stop to callable: channel JVMs %.0f µs, controller %.0f µs;"
-                + " redials per channel %.2f, connections lost per channel %.2f, TCP connections attempted per channel %.2f%n",
-            round + 1, (start - stopping) / 1e9, count, connected[round], callable[round], cpu[round],
-            (controllerCpuNanos() - controllerCpuBefore) / 1e3 / count,
-            (statsAfter[0] - statsBefore[0]) / (double) count, (statsAfter[1] - statsBefore[1]) / (double) count,
-            (statsAfter[2] - statsBefore[2]) / (double) count);
-      }
-      Stats r = new Stats(connected);
-      Stats c = new Stats(callable);
-      String row = String.format(Locale.ROOT, "| %s | %,d | %d | %s s | %s–%s s | %s s | %s–%s s | %s µs |",
-          config, count, storms, Stats.number(r.percentile(50)), Stats.number(r.min()), Stats.number(r.max()),
-          Stats.number(c.percentile(50)), Stats.number(c.min()), Stats.number(c.max()),
-          Stats.number(new Stats(cpu).percentile(50)));
-      System.out.println(row);
-      grpcStorm.append(row).append('\n');
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-    }
-  }
-
-  /** A child JVM's main class and arguments, with {@code --tuned} last if {@code tuned}. */
-  private static List<String> fleetCommand(Class<?> main, boolean tuned, String... args) {
-    List<String> command = new ArrayList<>(List.of(main.getName()));
-    command.addAll(List.of(args));
-    if (tuned) {
-      command.add("--tuned");
-    }
-    return command;
-  }
-
-  /** When the last child JVM said {@code word} ({@link System#nanoTime()}). */
-  private static long lastReply(AgentProcesses children, String word, Duration timeout) throws InterruptedException {
-    long last = Long.MIN_VALUE;
-    for (int j = 0; j < children.jvms(); j++) {
-      last = Math.max(last, children.nextReply(j, word, timeout).nanos());
-    }
-    return last;
-  }
-
-  /** This JVM's CPU time so far. */
-  private static long controllerCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
   private String tables() {
     StringBuilder out = new StringBuilder();
     table(out, callAll, "Call-all, ~100 B to every agent, agents in other JVMs (latency, lower is better)",
@@ -590,18 +429,12 @@ public final class OutOfProcess {
         "controller threads");
     table(out, storm, "Join storm: server restarted on the same port, agents redial (lower is better)",
         "config", "agents", "rounds", "all joined: median", "min–max", "first all-OK call-all: median", "min–max");
-    table(out, grpcCallAll,
-        "Anchor: plain gRPC fan-out, one echo (~100 B) to each of N plain servers in other JVMs, as an async unary call or as one message on a standing bidi stream (latency, lower is better)",
-        "config", "servers", "fan-outs", "p50", "p50 95% CI", "p90", "p99", "min", "max", "controller CPU per server");
-    table(out, grpcStorm,
-        "Anchor: plain gRPC reconnect storm, server restarted on the same port, channels in other JVMs reconnect (lower is better)",
-        "config", "channels", "rounds", "all connected: median", "min–max", "all callable: median", "min–max",
-        "channel JVMs' CPU per channel: median");
+    anchors.appendTables(out);
     return out.toString();
   }
 
   /** Appends a markdown table of {@code rows} under {@code title}, if there are rows. */
-  private static void table(StringBuilder out, StringBuilder rows, String title, String... columns) {
+  static void table(StringBuilder out, StringBuilder rows, String title, String... columns) {
     if (rows.length() == 0) {
       return;
     }

@@ -30,6 +30,8 @@ final class PlainFanOut implements AutoCloseable {
   private final List<StreamObserver<EchoRequest>> streams = new ArrayList<>();
   /** The bidi fan-out in progress; its echoes count into it. */
   private volatile Round round;
+  /** Why a standing stream ended, if one did: every later bidi fan-out fails at once with it. */
+  private final AtomicReference<String> streamEnded = new AtomicReference<>();
 
   PlainFanOut(List<Integer> ports, boolean tuned) {
     for (int port : ports) {
@@ -49,14 +51,18 @@ final class PlainFanOut implements AutoCloseable {
         new StreamObserver<>() {
           @Override
           public void onNext(EchoResponse value) {
-            round.arrived(value);
+            Round current = round;
+            if (current != null) {
+              current.arrived(value);
+            }
           }
 
           @Override
           public void onError(Throwable t) {
+            streamEnded.compareAndSet(null, "a stream ended: " + t);
             Round current = round;
             if (current != null) {
-              current.fail("a stream ended: " + t);
+              current.fail(streamEnded.get());
             }
           }
 
@@ -72,9 +78,13 @@ final class PlainFanOut implements AutoCloseable {
 
   /**
    * One echo of {@code request} on every channel's standing stream ({@link #openStreams}); null
-   * if all came back with its payload's size, else what went wrong.
+   * if all came back with its payload's size, else what went wrong. After a failed round the
+   * streams may still carry its echoes: close this and start over.
    */
   String echoAllOnStreams(EchoRequest request, Duration timeout) throws InterruptedException {
+    if (streamEnded.get() != null) {
+      return streamEnded.get();
+    }
     Round current = new Round(streams.size(), request.getPayload().size());
     round = current;
     for (StreamObserver<EchoRequest> stream : streams) {
@@ -114,7 +124,7 @@ final class PlainFanOut implements AutoCloseable {
           }
         };
     for (UnaryEchoGrpc.UnaryEchoStub stub : stubs) {
-      stub.echo(request, each);
+      stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS).echo(request, each);
     }
     if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       return remaining.get() + " of " + stubs.size() + " echoes did not come back within " + timeout;
