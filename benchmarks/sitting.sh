@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full sitting behind RESULTS.md, in one go on a quiet machine (about 50 min on 2 cores):
+# The full sitting behind RESULTS.md, in one go on a quiet machine (about 35 min on 2 cores):
 # in-process JMH (one caller, 64 calls in flight, call-all over 1,000 agents) and the
 # out-of-process harness (1,000 and 10,000 agents), default and tuned, for this checkout's jar
 # (with the plain grpc-java anchors of the out-of-process figures)
