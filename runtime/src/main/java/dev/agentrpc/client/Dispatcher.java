@@ -62,6 +62,8 @@ public final class Dispatcher {
 
   private final HandlerRegistry registry;
   private final Executor executor;
+  /** Where an async handler's stage is cancelled: the executor, or the cancelling thread once it refuses work. */
+  private final Executor cancellations;
   private final ResponseSink sink;
   private final int maxResponseBytes;
   private final int maxConcurrentHandlers;
@@ -85,6 +87,7 @@ public final class Dispatcher {
   private Dispatcher(Builder builder) {
     this.registry = builder.registry;
     this.executor = builder.executor;
+    this.cancellations = orCallerOnceRefused(builder.executor);
     this.sink = builder.sink;
     this.maxResponseBytes = builder.maxResponseBytes;
     this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
@@ -251,6 +254,16 @@ public final class Dispatcher {
     }
   }
 
+  private static Executor orCallerOnceRefused(Executor executor) {
+    return task -> {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run(); // shut down: the agent closed, and the stage must still end
+      }
+    };
+  }
+
   private static void cancelStage(CompletionStage<?> stage) {
     try {
       stage.toCompletableFuture().cancel(false);
@@ -392,8 +405,9 @@ public final class Dispatcher {
     private void runAsync(Message parsed) throws StatusException {
       CompletionStage<? extends Message> stage = handler.invokeAsync(parsed);
       // On the handler executor: cancelling the stage runs the handler's own stages, which
-      // must not run on the timer thread that fires the deadline.
-      context.addListener(cancelled -> cancelStage(stage), executor);
+      // must not run on the timer thread that fires the deadline. A stage returned after the
+      // agent closed meets a cancelled Context and an executor shut down: it is cancelled here.
+      context.addListener(cancelled -> cancelStage(stage), cancellations);
       stage.whenComplete((response, failure) -> finish(this, response, failure));
     }
   }

@@ -19,6 +19,7 @@ import io.grpc.Contexts;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +144,49 @@ class DispatcherOverTheWireTest {
       connection.send(ServerToClient.newBuilder().setCancelId(1).build());
 
       assertThat(contextStatus.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
+      assertThat(pending)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.CancellationException.class);
+    }
+  }
+
+  @Test
+  void aFutureAnAsyncHandlerReturnsAfterTheAgentClosedIsCancelled() throws Exception {
+    CompletableFuture<StringValue> pending = new CompletableFuture<>();
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    HandlerRegistry registry =
+        new HandlerRegistry()
+            .registerAsync(
+                StringValue.getDefaultInstance(),
+                request -> {
+                  started.complete(null);
+                  try {
+                    // Returns only once the agent closed (and shut its handler pool down).
+                    closed.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return pending;
+                });
+    CountDownLatch stateClosed = new CountDownLatch(1);
+    try (ScriptedController other = new ScriptedController()) {
+      StreamClient asyncAgent =
+          StreamClient.newBuilder(other.channel(), "late", registry)
+              .onStateChange(state -> {
+                if (state == StreamClient.State.CLOSED) {
+                  stateClosed.countDown();
+                }
+              })
+              .start();
+      ScriptedController.Connection connection = other.nextConnection();
+      connection.next(); // Hello
+      connection.send(request(1, Any.pack(StringValue.of("x")), TEN_SECONDS));
+      started.get(10, TimeUnit.SECONDS);
+      asyncAgent.close();
+      assertThat(stateClosed.await(10, TimeUnit.SECONDS)).isTrue();
+      closed.countDown();
+
       assertThat(pending)
           .failsWithin(Duration.ofSeconds(10))
           .withThrowableOfType(java.util.concurrent.CancellationException.class);
