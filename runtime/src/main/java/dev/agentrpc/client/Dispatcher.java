@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.agentrpc.internal.Durations;
+import dev.agentrpc.internal.HandlerPool;
 import dev.agentrpc.internal.MessageLimits;
 import dev.agentrpc.internal.RateLimitedLog;
 import dev.agentrpc.internal.SharedTimer;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,7 +64,7 @@ public final class Dispatcher {
 
   private final HandlerRegistry registry;
   private final Executor executor;
-  /** Where an async handler's stage is cancelled: the executor, or the cancelling thread once it refuses work. */
+  /** Where an async handler's stage is cancelled: the executor, or the cancelling thread once it is shut down. */
   private final Executor cancellations;
   private final ResponseSink sink;
   private final int maxResponseBytes;
@@ -87,7 +89,7 @@ public final class Dispatcher {
   private Dispatcher(Builder builder) {
     this.registry = builder.registry;
     this.executor = builder.executor;
-    this.cancellations = orCallerOnceRefused(builder.executor);
+    this.cancellations = orCallerOnceShutDown(builder.executor);
     this.sink = builder.sink;
     this.maxResponseBytes = builder.maxResponseBytes;
     this.maxConcurrentHandlers = builder.maxConcurrentHandlers;
@@ -225,6 +227,7 @@ public final class Dispatcher {
     boolean current = inFlight.remove(call.id, call);
     boolean expired = call.context.isCancelled();
     Status unsent = expired ? Contexts.statusFromCancelled(call.context) : Status.CANCELLED;
+    call.stopCancellingStage();
     call.context.cancel(null);
     if (!current || expired || closed) {
       call.observeEnd(unsent);
@@ -254,14 +257,24 @@ public final class Dispatcher {
     }
   }
 
-  private static Executor orCallerOnceRefused(Executor executor) {
+  private static Executor orCallerOnceShutDown(Executor executor) {
     return task -> {
       try {
         executor.execute(task);
       } catch (RejectedExecutionException e) {
-        task.run(); // shut down: the agent closed, and the stage must still end
+        if (!isShutDown(executor)) {
+          throw e; // full, not closed: gRPC logs it, as before
+        }
+        task.run(); // the agent closed and its executor with it; the stage must still end
       }
     };
+  }
+
+  private static boolean isShutDown(Executor executor) {
+    if (executor instanceof HandlerPool pool) {
+      return pool.isShutdown();
+    }
+    return executor instanceof ExecutorService service && service.isShutdown();
   }
 
   private static void cancelStage(CompletionStage<?> stage) {
@@ -308,12 +321,21 @@ public final class Dispatcher {
     private final Request request;
     private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
     private volatile List<HandlerObserver.Handling> observed = List.of();
+    private volatile Context.CancellationListener stageCanceller; // async handlers only
 
     InFlight(long id, Context.CancellableContext context, MethodHandler handler, Request request) {
       this.id = id;
       this.context = context;
       this.handler = handler;
       this.request = request;
+    }
+
+    /** The handler finished: its Context's end need not cancel its stage (a task for nothing). */
+    void stopCancellingStage() {
+      Context.CancellationListener canceller = stageCanceller;
+      if (canceller != null) {
+        context.removeListener(canceller);
+      }
     }
 
     /** Gives back this handler's place among the concurrently running; idempotent. */
@@ -407,7 +429,9 @@ public final class Dispatcher {
       // On the handler executor: cancelling the stage runs the handler's own stages, which
       // must not run on the timer thread that fires the deadline. A stage returned after the
       // agent closed meets a cancelled Context and an executor shut down: it is cancelled here.
-      context.addListener(cancelled -> cancelStage(stage), cancellations);
+      Context.CancellationListener canceller = cancelled -> cancelStage(stage);
+      stageCanceller = canceller;
+      context.addListener(canceller, cancellations);
       stage.whenComplete((response, failure) -> finish(this, response, failure));
     }
   }

@@ -72,6 +72,11 @@ public final class HandlerPool implements Executor {
     }
   }
 
+  /** Whether {@link #shutdown()} was called: new tasks are refused. */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
   /** Lets queued tasks run, then ends the threads; refuses new tasks. */
   public void shutdown() {
     shutdown = true;

@@ -19,7 +19,10 @@ import io.grpc.Contexts;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,7 +149,7 @@ class DispatcherOverTheWireTest {
       assertThat(contextStatus.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
       assertThat(pending)
           .failsWithin(Duration.ofSeconds(10))
-          .withThrowableOfType(java.util.concurrent.CancellationException.class);
+          .withThrowableOfType(CancellationException.class);
     }
   }
 
@@ -154,7 +157,7 @@ class DispatcherOverTheWireTest {
   void aFutureAnAsyncHandlerReturnsAfterTheAgentClosedIsCancelled() throws Exception {
     CompletableFuture<StringValue> pending = new CompletableFuture<>();
     CompletableFuture<Void> started = new CompletableFuture<>();
-    CountDownLatch closed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     HandlerRegistry registry =
         new HandlerRegistry()
             .registerAsync(
@@ -162,34 +165,32 @@ class DispatcherOverTheWireTest {
                 request -> {
                   started.complete(null);
                   try {
-                    // Returns only once the agent closed (and shut its handler pool down).
-                    closed.await(10, TimeUnit.SECONDS);
+                    release.await(10, TimeUnit.SECONDS);
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
                   return pending;
                 });
-    CountDownLatch stateClosed = new CountDownLatch(1);
-    try (ScriptedController other = new ScriptedController()) {
-      StreamClient asyncAgent =
-          StreamClient.newBuilder(other.channel(), "late", registry)
-              .onStateChange(state -> {
-                if (state == StreamClient.State.CLOSED) {
-                  stateClosed.countDown();
-                }
-              })
-              .start();
+    // The agent's executor, shut down as an agent's own pool is when it closes: the Context's
+    // cancellation cannot run there any more, whichever comes first.
+    ExecutorService handlers = Executors.newSingleThreadExecutor();
+    try (ScriptedController other = new ScriptedController();
+        StreamClient asyncAgent =
+            StreamClient.newBuilder(other.channel(), "late", registry).executor(handlers).start()) {
       ScriptedController.Connection connection = other.nextConnection();
       connection.next(); // Hello
       connection.send(request(1, Any.pack(StringValue.of("x")), TEN_SECONDS));
       started.get(10, TimeUnit.SECONDS);
       asyncAgent.close();
-      assertThat(stateClosed.await(10, TimeUnit.SECONDS)).isTrue();
-      closed.countDown();
+      handlers.shutdown();
+      release.countDown(); // the handler returns its future only now
 
       assertThat(pending)
           .failsWithin(Duration.ofSeconds(10))
-          .withThrowableOfType(java.util.concurrent.CancellationException.class);
+          .withThrowableOfType(CancellationException.class);
+    } finally {
+      handlers.shutdownNow();
+      assertThat(handlers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
   }
 

@@ -204,7 +204,7 @@ public final class AgentProcesses implements AutoCloseable {
     for (int i = 0; i < processes.size(); i++) {
       long[] one = stats.poll(30, TimeUnit.SECONDS);
       if (one == null) {
-        throw new IllegalStateException("an agent JVM did not report its stats within 30 s");
+        throw new IllegalStateException("a child JVM did not report its stats within 30 s");
       }
       total[0] += one[0];
       total[1] += one[1];

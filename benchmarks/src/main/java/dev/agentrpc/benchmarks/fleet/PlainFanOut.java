@@ -87,6 +87,9 @@ final class PlainFanOut implements AutoCloseable {
     }
     Round current = new Round(streams.size(), request.getPayload().size());
     round = current;
+    if (streamEnded.get() != null) {
+      current.fail(streamEnded.get()); // a stream ended while this round was being set up
+    }
     for (StreamObserver<EchoRequest> stream : streams) {
       stream.onNext(request);
     }

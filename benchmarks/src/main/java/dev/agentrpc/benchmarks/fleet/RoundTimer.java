@@ -17,7 +17,7 @@ final class RoundTimer {
   private final boolean quick;
   private final Integer roundsOverride;
 
-  /** {@code rounds}: how many to time, or null for the harness's counts (200 up to 1,000 agents, then 50). */
+  /** {@code rounds}: how many to time, or null for the harness's counts (30 with {@code quick}; else 200 up to 1,000 agents, then 50). */
   RoundTimer(boolean quick, Integer rounds) {
     this.quick = quick;
     this.roundsOverride = rounds;

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An agent's connection carries one long-lived stream, so its request and response headers
  * are sent once: an indexed entry is never referred to again, yet each end keeps it, and its
- * peer's decoder too, for the connection's life. On a controller that is about 1 KiB of heap
- * per idle agent (benchmarks/RESULTS.md). Sent as never-indexed literals, they cost a few dozen
+ * peer's decoder too, for the connection's life. On a controller that is 0.7 to 1.0 KiB of
+ * heap per idle agent (benchmarks/RESULTS.md). Sent as never-indexed literals, they cost a few dozen
  * bytes once per stream instead; other calls on the same server or channel (long polls, other
  * services) send them that much longer on every call. {@code authorization} is listed too, as
  * RFC 7541 advises for credentials.

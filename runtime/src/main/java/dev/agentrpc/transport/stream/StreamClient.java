@@ -85,7 +85,7 @@ public final class StreamClient implements AutoCloseable {
    * headers that open the stream are also sent as HPACK never-indexed literals: sent once per
    * connection, indexing them would only keep table entries alive on both ends; other calls
    * on the channel (long polls, your own stubs) send them a few dozen bytes longer. With the
-   * server's side ({@link StreamServer#configure}) that is about 1 KiB less of the
+   * server's side ({@link StreamServer#configure}) that is 0.7 to 1.0 KiB less of the
    * controller's heap per idle agent.
    *
    * <pre>{@code
