@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Console {
   private static final String ALL_USAGE =
       "usage: all [--batch N|N%] [--select k=v,...] [--first N] [--max-failures N] <method> [json]";
+  /** How long the table waits for the progress lines still being printed. */
+  private static final Duration PROGRESS_WAIT = Duration.ofSeconds(5);
   private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
   private static final JsonFormat.Printer COMPACT = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
@@ -259,14 +263,22 @@ public final class Console {
     long start = System.nanoTime();
     FanOut<Message> fanOut = operation.fanOut(request, rollout.options(targets));
     AtomicInteger arrived = new AtomicInteger();
+    CountDownLatch allPrinted = new CountDownLatch(1);
     fanOut.forEach(
         result -> {
-          out.println(RolloutReport.progress(arrived.incrementAndGet(), fanOut.size(), result));
+          int n = arrived.incrementAndGet();
+          out.println(RolloutReport.progress(n, fanOut.size(), result));
           out.flush();
+          if (n == fanOut.size()) {
+            allPrinted.countDown();
+          }
         });
     List<Result<Message>> results;
     try {
       results = fanOut.results().get();
+      // A fan-out that ended before forEach was attached replays to it afterwards, on the
+      // callback executor: the progress lines come before the table all the same.
+      allPrinted.await(PROGRESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       error(Format.failure(e.getCause()));
       return;

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -279,10 +280,21 @@ public final class Demo {
     FanOutOptions options = rollout.options(targets).pauseBetween(ROLLOUT_PAUSE);
     FanOut<ListDirResponse> fanOut = agents.fanOut(options).listDir(ListDirRequest.newBuilder().setPath(RELEASE).build());
     AtomicInteger arrived = new AtomicInteger();
-    fanOut.forEach(result -> detail(RolloutReport.progress(arrived.incrementAndGet(), fanOut.size(), result)));
+    CountDownLatch allPrinted = new CountDownLatch(1);
+    fanOut.forEach(
+        result -> {
+          int n = arrived.incrementAndGet();
+          detail(RolloutReport.progress(n, fanOut.size(), result));
+          if (n == fanOut.size()) {
+            allPrinted.countDown();
+          }
+        });
     List<Result<ListDirResponse>> results;
     try {
       results = fanOut.results().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      // A fan-out that ended before forEach was attached replays to it afterwards: wait for
+      // the progress lines before the summary.
+      allPrinted.await(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       fanOut.cancel();
       failed("the rollout", e);
