@@ -150,6 +150,7 @@ class ClusterProcessesTest {
     Probe probe = new Probe(redis.uri()); // before the clock starts: Lettuce takes a while to start
     long killed = System.nanoTime();
     doomed.kill();
+    replicas.remove(doomed); // the tests after this one run on the survivors, even if this one fails
 
     for (CompletableFuture<String> hold : inFlight) {
       String done = hold.get(10, TimeUnit.SECONDS);
@@ -172,16 +173,16 @@ class ClusterProcessesTest {
     try (probe) {
       // The lease was renewed at most a third of it before the kill: gone within the lease.
       Duration left = LEASE.plusSeconds(1).minusNanos(System.nanoTime() - killed);
+      // Both keys: the clients' entries are renewed just after the replica's own, so they can
+      // outlive it by that much.
       Waits.until("the killed replica's lease running out", left.isNegative() ? Duration.ZERO : left,
-          () -> !probe.exists("acceptance:replica:r2"));
+          () -> !probe.exists("acceptance:replica:r2") && !probe.exists("acceptance:clients:r2"));
       System.out.println("expiry: the killed replica's entries gone from Redis "
           + Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms after SIGKILL");
-      assertThat(probe.exists("acceptance:clients:r2")).isFalse();
     }
     for (ReplicaProcess survivor : replicas.subList(0, 2)) {
       assertThat(survivor.ask("CALLALL")).isEqualTo("ALL " + String.join(",", names) + ",twin 0");
     }
-    replicas.remove(doomed);
   }
 
   @Test
