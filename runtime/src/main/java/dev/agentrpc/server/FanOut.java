@@ -73,8 +73,10 @@ public final class FanOut<R> implements Flow.Publisher<Result<R>> {
 
   /**
    * Runs {@code action} for every result, in the order they arrived, on the fan-out's
-   * executor; results that arrived before this call are given first. An action that throws
-   * is not called again.
+   * executor; results that arrived before this call are given first. When every result had
+   * arrived already, they are all given on the calling thread before this returns, so that
+   * {@code forEach(print)} then {@link #await()} prints everything before the wait returns,
+   * however quick the fan-out was. An action that throws is not called again.
    *
    * @return this fan-out
    */
@@ -83,6 +85,11 @@ public final class FanOut<R> implements Flow.Publisher<Result<R>> {
     Delivery delivery = new Delivery(null, action);
     delivery.requested.set(Long.MAX_VALUE);
     delivery.subscribed = true;
+    if (finished) {
+      // Every result is published and the list final: this delivery, in no one else's hands, replays them here.
+      delivery.deliver(published);
+      return this;
+    }
     deliveries.add(delivery);
     requestDrain();
     return this;

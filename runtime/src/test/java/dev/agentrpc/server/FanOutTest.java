@@ -17,6 +17,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -306,6 +307,24 @@ class FanOutTest {
     Recorder late = new Recorder(Long.MAX_VALUE);
     fanOut.subscribe(late);
     assertThat(late.awaitCompleted()).isEqualTo(all);
+  }
+
+  @Test
+  void anActionAttachedAfterTheFanOutEndedGetsEveryResultBeforeForEachReturns() throws Exception {
+    join("e1", "e2", "e3");
+    FanOut<StringValue> fanOut = fanOut(FanOutOptions.all());
+    List<Result<StringValue>> all = fanOut.results().get(10, TimeUnit.SECONDS);
+    List<Result<StringValue>> given = new ArrayList<>();
+    Set<Thread> threads = new HashSet<>();
+
+    fanOut.forEach(
+        result -> {
+          given.add(result);
+          threads.add(Thread.currentThread());
+        });
+
+    assertThat(given).isEqualTo(all);
+    assertThat(threads).containsExactly(Thread.currentThread());
   }
 
   @Test
