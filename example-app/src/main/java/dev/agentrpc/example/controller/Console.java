@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The operator console: reads commands, one per line, and prints what they did.
@@ -262,22 +261,16 @@ public final class Console {
     }
     long start = System.nanoTime();
     FanOut<Message> fanOut = operation.fanOut(request, rollout.options(targets));
-    AtomicInteger arrived = new AtomicInteger();
-    CountDownLatch allPrinted = new CountDownLatch(1);
-    fanOut.forEach(
-        result -> {
-          int n = arrived.incrementAndGet();
-          out.println(RolloutReport.progress(n, fanOut.size(), result));
-          out.flush();
-          if (n == fanOut.size()) {
-            allPrinted.countDown();
-          }
-        });
+    CountDownLatch allPrinted =
+        RolloutReport.printProgress(
+            fanOut,
+            line -> {
+              out.println(line);
+              out.flush();
+            });
     List<Result<Message>> results;
     try {
       results = fanOut.results().get();
-      // A fan-out that ended before forEach was attached replays to it afterwards, on the
-      // callback executor: the progress lines come before the table all the same.
       allPrinted.await(PROGRESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       error(Format.failure(e.getCause()));

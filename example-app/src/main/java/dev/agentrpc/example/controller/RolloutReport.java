@@ -1,11 +1,15 @@
 package dev.agentrpc.example.controller;
 
+import dev.agentrpc.server.FanOut;
 import dev.agentrpc.server.Result;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** How the console and the demo show a fan-out's results: a line per result, and what stopped it. */
 public final class RolloutReport {
@@ -27,6 +31,25 @@ public final class RolloutReport {
     line += " " + Format.latency(result.latency());
     String description = result.isOk() ? null : result.status().getDescription();
     return description == null || description.isEmpty() ? line : line + ": " + description;
+  }
+
+  /**
+   * Prints a {@link #progress} line for each result of {@code fanOut} as it arrives; the
+   * returned latch opens once the last one is printed. Wait on it before a summary: a fan-out
+   * that ended as this was attached may still be printing.
+   */
+  public static CountDownLatch printProgress(FanOut<?> fanOut, Consumer<String> print) {
+    AtomicInteger arrived = new AtomicInteger();
+    CountDownLatch printed = new CountDownLatch(1);
+    fanOut.forEach(
+        result -> {
+          int n = arrived.incrementAndGet();
+          print.accept(progress(n, fanOut.size(), result));
+          if (n == fanOut.size()) {
+            printed.countDown();
+          }
+        });
+    return printed;
   }
 
   /** {@code OK}, the failure's status code, {@code CANCELLED} or {@code NOT CALLED}. */

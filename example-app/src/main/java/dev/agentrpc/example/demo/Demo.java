@@ -41,7 +41,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -279,21 +278,10 @@ public final class Demo {
     List<String> targets = rollout.targets(clients);
     FanOutOptions options = rollout.options(targets).pauseBetween(ROLLOUT_PAUSE);
     FanOut<ListDirResponse> fanOut = agents.fanOut(options).listDir(ListDirRequest.newBuilder().setPath(RELEASE).build());
-    AtomicInteger arrived = new AtomicInteger();
-    CountDownLatch allPrinted = new CountDownLatch(1);
-    fanOut.forEach(
-        result -> {
-          int n = arrived.incrementAndGet();
-          detail(RolloutReport.progress(n, fanOut.size(), result));
-          if (n == fanOut.size()) {
-            allPrinted.countDown();
-          }
-        });
+    CountDownLatch allPrinted = RolloutReport.printProgress(fanOut, this::detail);
     List<Result<ListDirResponse>> results;
     try {
       results = fanOut.results().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      // A fan-out that ended before forEach was attached replays to it afterwards: wait for
-      // the progress lines before the summary.
       allPrinted.await(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       fanOut.cancel();
